@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tutti.config.api import api
+
+admin.site.site_header = "Tutti back office"
+admin.site.site_title = "Tutti back office"
+
+urlpatterns = [
+    path("", include("tutti.core.urls")),
+    path("account/", include("tutti.accounts.urls")),
+    path("people/", include("tutti.people.urls")),
+    path("referrals/", include("tutti.referrals.urls")),
+    path("back-office/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "tutti.core.views.permission_denied"
+handler404 = "tutti.core.views.page_not_found"
+handler500 = "tutti.core.views.server_error"

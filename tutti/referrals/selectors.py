@@ -1,0 +1,49 @@
+"""Which referrals each user may see. Every page, API and rule reads through here."""
+
+from django.db.models import Q
+
+from tutti.accounts.roles import Role
+from tutti.referrals.models import Referral, Status
+
+CASELOAD_STATUSES = [Status.OFFERED, Status.ACTIVE]
+
+
+def caseload_q(user, prefix=""):
+    """Referrals on this therapist's caseload, or on the caseloads of those they supervise."""
+    q = Q(pk__in=[])
+    if user.has_role(Role.THERAPIST, Role.SUPERVISOR):
+        q |= Q(**{f"{prefix}therapist__user": user})
+    if user.has_role(Role.SUPERVISOR):
+        q |= Q(**{f"{prefix}therapist__supervisor__user": user})
+    return q & Q(**{f"{prefix}status__in": CASELOAD_STATUSES})
+
+
+def referral_scope_q(user):
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.has_role(Role.ADMINISTRATOR, Role.COORDINATOR):
+        return Q()
+    q = caseload_q(user)
+    if user.has_role(Role.PARTNER) and user.organisation_id:
+        q |= Q(referrer_organisation_id=user.organisation_id)
+        q |= Q(site__organisation_id=user.organisation_id)
+    if user.has_role(Role.REFERRER):
+        q |= Q(referred_by=user)
+    return q
+
+
+def referrals_visible_to(user):
+    q = referral_scope_q(user)
+    if q is None:
+        return Referral.objects.none()
+    return Referral.objects.filter(q).distinct()
+
+
+def referral_for_user(user, reference):
+    """The referral if this user may see it, else None (the view answers 404)."""
+    return (
+        referrals_visible_to(user)
+        .select_related("person", "programme", "site", "referrer_organisation", "therapist__user")
+        .filter(reference=reference)
+        .first()
+    )
