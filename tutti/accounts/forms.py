@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.contrib.auth.forms import AuthenticationForm
 from django_otp.oath import TOTP
 
@@ -48,6 +49,13 @@ class TokenForm(forms.Form):
         token = self.cleaned_data["token"].replace(" ", "")
         if not token.isdigit():
             raise forms.ValidationError("The security code is 6 digits, like 123456")
+        allowed, detail = self.device.verify_is_allowed()
+        if not allowed and detail.get("locked_until"):
+            # django-otp slows guessing down: each wrong code doubles the wait.
+            wait = max(1, int((detail["locked_until"] - timezone.now()).total_seconds()) + 1)
+            raise forms.ValidationError(
+                f"Too many wrong codes. Wait {wait} seconds, then enter the code your app shows."
+            )
         if not self.device.verify_token(token):
             raise forms.ValidationError(
                 "That code is not right or has expired. Enter the code your app shows now."

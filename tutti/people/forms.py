@@ -15,7 +15,7 @@ class PersonForm(forms.ModelForm):
     )
     nhs_number = forms.CharField(
         label="NHS number (optional)", required=False, max_length=14,
-        help_text="10 digits, like 999 123 4560",
+        help_text="10 digits, like 999 765 4323",
     )
     ethnicity = forms.ChoiceField(
         label="Ethnic group (optional)", required=False,

@@ -16,7 +16,7 @@ def validate_nhs_number(value):
     digits = normalise_nhs_number(value)
     if not digits.isdigit() or len(digits) != 10:
         raise ValidationError(
-            "An NHS number is 10 digits, like 999 123 4560.", code="nhs_number_format"
+            "An NHS number is 10 digits, like 999 765 4323.", code="nhs_number_format"
         )
     if not nhs_number_is_valid(digits):
         raise ValidationError(
@@ -74,7 +74,7 @@ class Person(models.Model):
     date_of_birth = models.DateField(validators=[validate_not_future])
     nhs_number = models.CharField(
         "NHS number", max_length=10, blank=True, validators=[validate_nhs_number],
-        help_text="Optional. 10 digits, like 999 123 4560",
+        help_text="Optional. 10 digits, like 999 765 4323",
     )
     postcode = PostcodeField()
     address_line_1 = models.CharField(max_length=200, blank=True)

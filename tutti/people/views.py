@@ -45,6 +45,7 @@ def person_edit(request, pk):
         raise Http404("No such person, or not yours to see")
     if not request.user.has_role(Role.ADMINISTRATOR, Role.COORDINATOR):
         raise PermissionDenied("Only coordinators change people's details")
+    name = person.full_name  # the form changes the instance in memory before it is saved
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         try:
@@ -57,7 +58,7 @@ def person_edit(request, pk):
             return redirect("people:detail", pk=person.pk)
     else:
         access_record(request=request, obj=person, person_id=person.pk)
-    return render(request, "people/person_form.jinja", {"form": form, "person": person})
+    return render(request, "people/person_form.jinja", {"form": form, "person": person, "name": name})
 
 
 @login_required

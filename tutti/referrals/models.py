@@ -79,10 +79,10 @@ class Referral(models.Model):
     circumstances = models.JSONField(default=list, blank=True)
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
     risks = models.TextField(blank=True, help_text="Risks and safeguarding concerns")
-    lives_alone = models.BooleanField(null=True)
-    no_regular_social_contact = models.BooleanField(null=True)
+    lives_alone = models.BooleanField(null=True, blank=True)
+    no_regular_social_contact = models.BooleanField(null=True, blank=True)
     no_other_support = models.BooleanField(
-        null=True, help_text="No other service or support is involved"
+        null=True, blank=True, help_text="No other service or support is involved"
     )
     other_services = models.TextField(blank=True)
     consent_to_refer = models.BooleanField(default=False)

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('family_name', models.CharField(max_length=100, verbose_name='last name')),
                 ('preferred_name', models.CharField(blank=True, max_length=100)),
                 ('date_of_birth', models.DateField(validators=[tutti.people.models.validate_not_future])),
-                ('nhs_number', models.CharField(blank=True, help_text='Optional. 10 digits, like 999 123 4560', max_length=10, validators=[tutti.people.models.validate_nhs_number], verbose_name='NHS number')),
+                ('nhs_number', models.CharField(blank=True, help_text='Optional. 10 digits, like 999 765 4323', max_length=10, validators=[tutti.people.models.validate_nhs_number], verbose_name='NHS number')),
                 ('postcode', tutti.core.fields.PostcodeField(help_text='A UK postcode, like SW1A 1AA', max_length=8)),
                 ('address_line_1', models.CharField(blank=True, max_length=200)),
                 ('address_line_2', models.CharField(blank=True, max_length=200)),
