@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Tutti, one app per domain area
     "tutti.core",
+    "tutti.geography",
     "tutti.accounts",
     "tutti.organisations",
     "tutti.programmes",
@@ -68,6 +69,7 @@ if TUTTI_ENV != "production":
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "tutti.core.middleware.ApiBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,7 +126,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -230,6 +231,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # form and JSON bodies; file uploads are separate
 
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

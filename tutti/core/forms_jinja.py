@@ -8,6 +8,8 @@ from django import forms
 
 
 def _widget_value(field):
+    if isinstance(field.field.widget, forms.PasswordInput):
+        return ""  # a typed password is never sent back in the page
     value = field.value()
     if value is None:
         return ""
@@ -63,8 +65,11 @@ def choice_items(field):
 
 def error_summary_items(form):
     """The error summary at the top of a page links each message to its field."""
-    items = [{"text": str(e), "href": "#main-form"} for e in form.non_field_errors()]
-    for field in form:
+    # An error of the whole form links to its first field: a form element cannot take focus.
+    fields = list(form)
+    first = f"#{fields[0].id_for_label or fields[0].auto_id}" if fields else "#maincontent"
+    items = [{"text": str(e), "href": first} for e in form.non_field_errors()]
+    for field in fields:
         target = field.id_for_label or field.auto_id
         if isinstance(field.field.widget, forms.MultiWidget):
             target = f"{field.auto_id}_0"

@@ -11,7 +11,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    full_name = factory.Faker("name", locale="en_GB")
+    full_name = factory.Sequence(lambda n: f"Staff Member {n}")
     password = factory.django.Password("a-long-test-password")
 
     @factory.post_generation

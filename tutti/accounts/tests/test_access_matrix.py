@@ -29,10 +29,10 @@ def world():
     referrer1 = UserFactory(roles=[Role.REFERRER])
     referrer2 = UserFactory(roles=[Role.REFERRER])
     people = SimpleNamespace(
-        p1=PersonFactory(given_name="Alice"),
-        p2=PersonFactory(given_name="Bilal"),
-        p3=PersonFactory(given_name="Carys"),
-        p4=PersonFactory(given_name="Dara"),
+        p1=PersonFactory(given_name="Aurelia"),
+        p2=PersonFactory(given_name="Bartholomew"),
+        p3=PersonFactory(given_name="Ceridwen"),
+        p4=PersonFactory(given_name="Dagmara"),
     )
     referrals = SimpleNamespace(
         r1=ReferralFactory(person=people.p1, status=Status.ACTIVE, therapist=t1,
