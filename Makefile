@@ -28,6 +28,7 @@ migrate: install
 	$(PY) manage.py migrate --no-input
 
 demo: migrate
+	$(PY) manage.py import_geography tutti/geography/data/sample --if-empty --no-progress
 	$(PY) manage.py seed_demo --if-empty
 
 worker: install

@@ -39,12 +39,17 @@ def for_user(user):
     if user.has_role(Role.PARTNER, Role.REFERRER):
         context["panels"].add("my_referrals")
         context["my_referrals"] = (
-            referrals_visible_to(user).select_related("person", "programme")
+            referrals_visible_to(user)
+            .select_related("person", "programme")
             .order_by("-received_at")[:25]
         )
     if user.has_role(Role.COMMISSIONER):
         context["panels"].add("funded")
-        programmes = Programme.objects.filter(funder_id=user.organisation_id) if user.organisation_id else Programme.objects.none()
+        programmes = (
+            Programme.objects.filter(funder_id=user.organisation_id)
+            if user.organisation_id
+            else Programme.objects.none()
+        )
         context["funded"] = [
             {
                 "programme": programme,

@@ -1,6 +1,6 @@
 from django import forms
-from django.utils import timezone
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django_otp.oath import TOTP
 
 

@@ -55,3 +55,47 @@ __all__ = ["User", "Role"]
 from auditlog.registry import auditlog  # noqa: E402
 
 auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})
+
+
+class ApiToken(models.Model):
+    """A bearer token for a partner system. Only a hash is stored; the token is shown once."""
+
+    class Scope(models.TextChoices):
+        REFERRALS_CREATE = "referrals:create", "Send referrals"
+        REFERRALS_READ_OWN = "referrals:read-own", "Read the referrals it sent"
+        FHIR_WRITE = "fhir:write", "Send FHIR referrals"
+
+    name = models.CharField(max_length=100, unique=True)
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    hashed_secret = models.CharField(max_length=64, editable=False)
+    scopes = models.JSONField(default=list)
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        help_text="The organisation whose system uses the token",
+    )
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API token"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self):
+        return self.revoked_at is None
+
+    def has_scope(self, scope):
+        return self.is_active and scope in self.scopes
+
+
+auditlog.register(ApiToken, exclude_fields=["hashed_secret", "last_used_at"])

@@ -14,13 +14,18 @@ def url(name, *args, **kwargs):
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+def _autoescape_unless_txt(template_name):
+    return not (template_name or "").endswith(".txt")
+
+
 def environment(**options):
     # Our templates first, then the NHS.UK frontend Jinja port's components.
     options["loader"] = ChoiceLoader(
         [options["loader"], PackageLoader("nhsuk_frontend_jinja", "templates")]
     )
     options["undefined"] = ChainableUndefined  # the NHS.UK macros read nested optional params
-    options.setdefault("autoescape", True)
+    # HTML pages are escaped; plain-text emails (.txt) are not, or "&" would arrive as "&amp;".
+    options["autoescape"] = _autoescape_unless_txt
     options.setdefault("extensions", []).append("jinja2.ext.do")
     env = Environment(**options)
     env.globals.update(
@@ -38,7 +43,7 @@ def environment(**options):
     )
     env.filters["localtime"] = timezone.localtime
     env.filters["date_uk"] = lambda d: d.strftime("%-d %B %Y") if d else ""
-    env.filters["datetime_uk"] = (
-        lambda d: timezone.localtime(d).strftime("%-d %B %Y at %H:%M") if d else ""
+    env.filters["datetime_uk"] = lambda d: (
+        timezone.localtime(d).strftime("%-d %B %Y at %H:%M") if d else ""
     )
     return env

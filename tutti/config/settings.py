@@ -112,11 +112,7 @@ TEMPLATES = [
 
 # SQLite in WAL mode under var/ by default; PostgreSQL through DATABASE_URL in production.
 VAR_DIR.mkdir(exist_ok=True)
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'tutti.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'tutti.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {

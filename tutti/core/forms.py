@@ -37,7 +37,8 @@ class DateField(forms.MultiValueField):
             if self.required:
                 raise ValidationError(f"Enter {label.lower()}", code="required")
             return None
-        missing = [name for name, part in zip(("day", "month", "year"), parts) if not part]
+        named = zip(("day", "month", "year"), parts, strict=True)
+        missing = [name for name, part in named if not part]
         if missing:
             raise ValidationError(f"{label} must include a {' and a '.join(missing)}")
         if not all(part.isdigit() for part in parts):

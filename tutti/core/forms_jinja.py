@@ -92,7 +92,8 @@ def date_params(field, **overrides):
                 "name": f"{field.html_name}_{index}",
                 "label": name.capitalize(),
                 "value": "" if raw[index] is None else raw[index],
-                "classes": f"nhsuk-input--width-{width}" + (" nhsuk-input--error" if has_error else ""),
+                "classes": f"nhsuk-input--width-{width}"
+                + (" nhsuk-input--error" if has_error else ""),
                 "inputmode": "numeric",
             }
         )

@@ -32,4 +32,5 @@ class AccessEvent(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
 
     def __str__(self):
-        return f"{self.actor_label} {self.get_action_display().lower()} {self.content_type} {self.object_id}"
+        action = self.get_action_display().lower()
+        return f"{self.actor_label} {action} {self.content_type} {self.object_id}"

@@ -46,9 +46,7 @@ def normalise_postcode(text):
     if not raw:
         raise ValidationError("Enter a postcode, like SW1A 1AA.", code="required")
     if len(raw) < 5 or len(raw) > 7:
-        raise ValidationError(
-            "Enter a full UK postcode, like SW1A 1AA.", code="invalid_length"
-        )
+        raise ValidationError("Enter a full UK postcode, like SW1A 1AA.", code="invalid_length")
     formatted = f"{raw[:-3]} {raw[-3:]}"
     if formatted == "GIR 0AA" or _PSEUDO.match(formatted) or _PATTERN.match(formatted):
         return formatted

@@ -100,5 +100,8 @@ class Site(models.Model):
 # Every create, update and delete is recorded with its actor and address (django-auditlog).
 from auditlog.registry import auditlog  # noqa: E402
 
-for _model in (Organisation, Site,):
+for _model in (
+    Organisation,
+    Site,
+):
     auditlog.register(_model)

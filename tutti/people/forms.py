@@ -14,25 +14,42 @@ class PersonForm(forms.ModelForm):
         help_text="Use ZZ99 3VZ if the person has no fixed address",
     )
     nhs_number = forms.CharField(
-        label="NHS number (optional)", required=False, max_length=14,
+        label="NHS number (optional)",
+        required=False,
+        max_length=14,
         help_text="10 digits, like 999 765 4323",
     )
     ethnicity = forms.ChoiceField(
-        label="Ethnic group (optional)", required=False,
+        label="Ethnic group (optional)",
+        required=False,
         choices=[("", "Not recorded"), *EthnicCategory.choices],
     )
     gender = forms.ChoiceField(
-        label="Gender (optional)", required=False,
+        label="Gender (optional)",
+        required=False,
         choices=[("", "Not recorded"), *StatedGender.choices],
     )
 
     class Meta:
         model = Person
         fields = [
-            "given_name", "family_name", "preferred_name", "date_of_birth", "nhs_number",
-            "address_line_1", "address_line_2", "town", "postcode", "email", "phone",
-            "preferred_language", "interpreter_needed", "communication_needs", "access_needs",
-            "ethnicity", "gender",
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "nhs_number",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "email",
+            "phone",
+            "preferred_language",
+            "interpreter_needed",
+            "communication_needs",
+            "access_needs",
+            "ethnicity",
+            "gender",
         ]
         error_messages = {
             "given_name": {"required": "Enter a first name"},

@@ -63,6 +63,13 @@ class StatedGender(models.TextChoices):
     NOT_KNOWN = "X", "Not known"
 
 
+class GeographyStatus(models.TextChoices):
+    NOT_CHECKED = "not_checked", "Not checked yet"
+    FOUND = "found", "Found"
+    NOT_FOUND = "not_found", "Not found in the postcode lookup"
+    PSEUDO = "pseudo", "NHS pseudo-postcode (no fixed abode or not known)"
+
+
 class Person(models.Model):
     """Someone referred to music therapy. One person, many referrals over time."""
 
@@ -73,7 +80,10 @@ class Person(models.Model):
     preferred_name = models.CharField(max_length=100, blank=True)
     date_of_birth = models.DateField(validators=[validate_not_future])
     nhs_number = models.CharField(
-        "NHS number", max_length=10, blank=True, validators=[validate_nhs_number],
+        "NHS number",
+        max_length=10,
+        blank=True,
+        validators=[validate_nhs_number],
         help_text="Optional. 10 digits, like 999 765 4323",
     )
     postcode = PostcodeField()
@@ -88,6 +98,19 @@ class Person(models.Model):
         blank=True, help_text="How best to communicate: easy read, Makaton, BSL, large print…"
     )
     access_needs = models.TextField(blank=True, help_text="Wheelchair, quiet room, sensory needs…")
+    # Where the postcode places the person, filled from the geography lookup on every change
+    # of postcode. Plain codes, not foreign keys: the lookup tables are replaced on import.
+    geography_status = models.CharField(
+        max_length=12, choices=GeographyStatus.choices, default=GeographyStatus.NOT_CHECKED
+    )
+    lsoa_code = models.CharField("LSOA", max_length=9, blank=True)
+    local_authority_code = models.CharField(max_length=9, blank=True, db_index=True)
+    local_authority_name = models.CharField(max_length=100, blank=True)
+    imd_decile = models.PositiveSmallIntegerField("IMD decile", null=True, blank=True)
+    imd_quintile = models.PositiveSmallIntegerField("IMD quintile", null=True, blank=True)
+    imd_index = models.CharField("deprivation index used", max_length=30, blank=True)
+    rural_urban_code = models.CharField(max_length=2, blank=True)
+    is_rural = models.BooleanField(null=True, blank=True)
     ethnicity = models.CharField(max_length=2, choices=EthnicCategory.choices, blank=True)
     gender = models.CharField(max_length=1, choices=StatedGender.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -98,7 +121,8 @@ class Person(models.Model):
         ordering = ["family_name", "given_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["nhs_number"], condition=~models.Q(nhs_number=""),
+                fields=["nhs_number"],
+                condition=~models.Q(nhs_number=""),
                 name="person_nhs_number_unique",
                 violation_error_message="Someone with this NHS number is already recorded.",
             )
@@ -152,5 +176,8 @@ class Contact(models.Model):
 # Every create, update and delete is recorded with its actor and address (django-auditlog).
 from auditlog.registry import auditlog  # noqa: E402
 
-for _model in (Person, Contact,):
+for _model in (
+    Person,
+    Contact,
+):
     auditlog.register(_model)

@@ -14,9 +14,7 @@ def people_visible_to(user):
     if user.has_role(Role.ADMINISTRATOR, Role.COORDINATOR):
         return Person.objects.all()
     if user.has_role(Role.THERAPIST, Role.SUPERVISOR):
-        return Person.objects.filter(
-            Q(pk__in=_caseload_person_ids(user))
-        )
+        return Person.objects.filter(Q(pk__in=_caseload_person_ids(user)))
     return Person.objects.none()
 
 

@@ -1,9 +1,9 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.contrib import messages
 
 from tutti.accounts.roles import Role
 from tutti.core.audit import access_record, record_trail
@@ -58,7 +58,9 @@ def person_edit(request, pk):
             return redirect("people:detail", pk=person.pk)
     else:
         access_record(request=request, obj=person, person_id=person.pk)
-    return render(request, "people/person_form.jinja", {"form": form, "person": person, "name": name})
+    return render(
+        request, "people/person_form.jinja", {"form": form, "person": person, "name": name}
+    )
 
 
 @login_required

@@ -9,9 +9,7 @@ from tutti.core.vocab import Circumstance, Need, validate_codes
 
 def validate_programme_code(value):
     if not re.fullmatch(r"[A-Z0-9]+(-[A-Z0-9]+)*", value or ""):
-        raise ValidationError(
-            "Use capital letters, digits and single hyphens, like CAMDEN-16-24."
-        )
+        raise ValidationError("Use capital letters, digits and single hyphens, like CAMDEN-16-24.")
 
 
 class Programme(models.Model):
@@ -32,7 +30,9 @@ class Programme(models.Model):
         REMOTE = "remote", "Online"
 
     code = models.CharField(
-        max_length=40, unique=True, validators=[validate_programme_code],
+        max_length=40,
+        unique=True,
+        validators=[validate_programme_code],
         help_text="A short code used in links and the API, like CAMDEN-16-24",
     )
     name = models.CharField(max_length=200)
@@ -40,18 +40,25 @@ class Programme(models.Model):
     delivery_mode = models.CharField(max_length=20, choices=DeliveryMode.choices)
     setting = models.CharField(max_length=20, choices=Setting.choices)
     block_sessions = models.PositiveSmallIntegerField(
-        "block length in sessions", default=12,
+        "block length in sessions",
+        default=12,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
     session_minutes = models.PositiveSmallIntegerField(
-        "session length in minutes", default=45,
+        "session length in minutes",
+        default=45,
         validators=[MinValueValidator(10), MaxValueValidator(240)],
     )
     # Eligibility. Empty means "no rule": anyone of any age, anywhere, with any need.
-    min_age = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(120)])
-    max_age = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(120)])
+    min_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
+    max_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(120)]
+    )
     local_authorities = models.JSONField(
-        default=list, blank=True,
+        default=list,
+        blank=True,
         help_text="Local authority district codes served, like E09000007 for Camden",
     )
     postcode_districts = models.JSONField(
@@ -68,7 +75,10 @@ class Programme(models.Model):
         default=list, blank=True, help_text="Circumstances given priority on the waiting list"
     )
     funder = models.ForeignKey(
-        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="funded_programmes",
     )
     sites = models.ManyToManyField("organisations.Site", related_name="programmes", blank=True)
@@ -98,6 +108,18 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def local_authority_names(self):
+        """The served local authorities by name, as people know them ("Camden")."""
+        from tutti.geography.models import LocalAuthority
+
+        names = dict(
+            LocalAuthority.objects.filter(code__in=self.local_authorities).values_list(
+                "code", "name"
+            )
+        )
+        return [names.get(code, code) for code in self.local_authorities]
 
 
 # Every create, update and delete is recorded with its actor and address (django-auditlog).

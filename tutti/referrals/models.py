@@ -28,10 +28,20 @@ class Status(models.TextChoices):
 
 # The referral journey. Any move not listed here is refused.
 TRANSITIONS = {
-    Status.RECEIVED: {Status.INFO_REQUESTED, Status.WAITING, Status.DECLINED,
-                      Status.SIGNPOSTED, Status.WITHDRAWN},
-    Status.INFO_REQUESTED: {Status.RECEIVED, Status.WAITING, Status.DECLINED,
-                            Status.SIGNPOSTED, Status.WITHDRAWN},
+    Status.RECEIVED: {
+        Status.INFO_REQUESTED,
+        Status.WAITING,
+        Status.DECLINED,
+        Status.SIGNPOSTED,
+        Status.WITHDRAWN,
+    },
+    Status.INFO_REQUESTED: {
+        Status.RECEIVED,
+        Status.WAITING,
+        Status.DECLINED,
+        Status.SIGNPOSTED,
+        Status.WITHDRAWN,
+    },
     Status.WAITING: {Status.OFFERED, Status.SIGNPOSTED, Status.WITHDRAWN},
     Status.OFFERED: {Status.ACTIVE, Status.WAITING, Status.WITHDRAWN},
     Status.ACTIVE: {Status.COMPLETED, Status.WITHDRAWN},
@@ -40,7 +50,41 @@ TRANSITIONS = {
     Status.COMPLETED: set(),
     Status.WITHDRAWN: set(),
 }
-OPEN_STATUSES = {Status.RECEIVED, Status.INFO_REQUESTED, Status.WAITING, Status.OFFERED, Status.ACTIVE}
+OPEN_STATUSES = {
+    Status.RECEIVED,
+    Status.INFO_REQUESTED,
+    Status.WAITING,
+    Status.OFFERED,
+    Status.ACTIVE,
+}
+
+
+class ReferrerRelationship(models.TextChoices):
+    SELF = "self", "The person themselves"
+    PARENT = "parent", "Parent"
+    CARER = "carer", "Carer"
+    FAMILY = "family", "Other family member"
+    PROFESSIONAL = "professional", "Professional"
+
+
+class Channel(models.TextChoices):
+    """How the referral reached us."""
+
+    PUBLIC_FORM = "public", "Public form"
+    PORTAL = "portal", "Referrer portal"
+    STAFF = "staff", "Entered by staff"
+    CSV = "csv", "File import"
+    API = "api", "JSON API"
+    FHIR = "fhir", "FHIR API"
+
+
+class PersonMatch(models.TextChoices):
+    NEW = "new", "New person"
+    NHS_NUMBER = "nhs_number", "Same NHS number as someone known"
+    NAME_DOB_POSTCODE = (
+        "name_dob_postcode",
+        "Same name, date of birth and postcode as someone known",
+    )
 
 
 class Urgency(models.TextChoices):
@@ -55,24 +99,42 @@ class Referral(models.Model):
     reference = models.CharField(max_length=11, unique=True, default=new_reference, editable=False)
     person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="referrals")
     programme = models.ForeignKey(
-        "programmes.Programme", null=True, blank=True, on_delete=models.PROTECT,
+        "programmes.Programme",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="referrals",
     )
     site = models.ForeignKey(
-        "organisations.Site", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="referrals", help_text="Where the person would be seen, if known",
+        "organisations.Site",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        help_text="Where the person would be seen, if known",
     )
     route = models.CharField(max_length=20, choices=Route.choices)
     referrer_name = models.CharField(max_length=200, blank=True)
     referrer_email = models.EmailField(blank=True)
     referrer_phone = models.CharField(max_length=30, blank=True)
     referrer_organisation = models.ForeignKey(
-        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="referrals_made",
     )
+    referrer_organisation_name = models.CharField(
+        max_length=200, blank=True, help_text="As the referrer gave it"
+    )
+    referrer_role = models.CharField(max_length=100, blank=True, help_text="e.g. GP, SENCO")
     referred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="referrals_made", help_text="The signed-in referrer, if any",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals_made",
+        help_text="The signed-in referrer, if any",
     )
     reason = models.TextField(blank=True)
     needs = models.JSONField(default=list, blank=True)
@@ -86,9 +148,40 @@ class Referral(models.Model):
     )
     other_services = models.TextField(blank=True)
     consent_to_refer = models.BooleanField(default=False)
+    referrer_relationship = models.CharField(
+        max_length=20,
+        choices=ReferrerRelationship.choices,
+        blank=True,
+        help_text="For self and family referrals: who filled in the form",
+    )
+    gp_practice_code = models.CharField("GP practice ODS code", max_length=6, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.STAFF)
+    # What the referrer told us about the person, kept as sent. When the person was matched to
+    # someone already known, the coordinator compares this with the record before confirming.
+    submitted_person = models.JSONField(default=dict, blank=True)
+    person_match = models.CharField(
+        max_length=20,
+        choices=PersonMatch.choices,
+        default=PersonMatch.NEW,
+        help_text="How the referral was linked to an existing person, if it was",
+    )
+    person_match_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # A partner system's token and its Idempotency-Key: a retry returns the same referral.
+    api_token = models.ForeignKey(
+        "accounts.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    submitted_body_hash = models.CharField(max_length=64, blank=True)
+    # Eligibility for the programme asked for, as checked when the referral arrived.
+    eligible = models.BooleanField(null=True, blank=True)
+    eligibility_reasons = models.JSONField(default=list, blank=True)
     therapist = models.ForeignKey(
-        "workforce.Therapist", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="referrals", help_text="The therapist the person is offered or seeing",
+        "workforce.Therapist",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        help_text="The therapist the person is offered or seeing",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
     received_at = models.DateTimeField()
@@ -100,6 +193,13 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["api_token", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="referral_idempotency_key_unique_per_token",
+            )
+        ]
         indexes = [
             models.Index(fields=["status", "programme"]),
             models.Index(fields=["received_at"]),
@@ -107,6 +207,10 @@ class Referral(models.Model):
 
     def __str__(self):
         return self.reference
+
+    @property
+    def needs_match_confirmed(self):
+        return self.person_match != PersonMatch.NEW and self.person_match_confirmed_at is None
 
     def can_move_to(self, status):
         return status in TRANSITIONS[Status(self.status)]
@@ -134,5 +238,8 @@ class ReferralEvent(models.Model):
 # Every create, update and delete is recorded with its actor and address (django-auditlog).
 from auditlog.registry import auditlog  # noqa: E402
 
-for _model in (Referral, ReferralEvent,):
+for _model in (
+    Referral,
+    ReferralEvent,
+):
     auditlog.register(_model)

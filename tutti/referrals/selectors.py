@@ -47,3 +47,15 @@ def referral_for_user(user, reference):
         .filter(reference=reference)
         .first()
     )
+
+
+def referrer_organisation_for(*, ods_code=None, name="", route="", token=None):
+    """The organisation a referral came from, if we know it: the token's own, or one on
+    record with that ODS code. Unknown organisations are kept as typed, not created."""
+    from tutti.organisations.models import Organisation
+
+    if token is not None and token.organisation_id:
+        return token.organisation
+    if ods_code:
+        return Organisation.objects.filter(ods_code=ods_code.strip().upper()).first()
+    return None

@@ -68,8 +68,12 @@ def referral_signpost(*, referral, actor, reason, signposted_to, at=None):
     if not signposted_to.strip():
         raise ValidationError("Say where the person has been signposted to.")
     return referral_move(
-        referral=referral, to=Status.SIGNPOSTED, actor=actor, reason=reason,
-        signposted_to=signposted_to, at=at,
+        referral=referral,
+        to=Status.SIGNPOSTED,
+        actor=actor,
+        reason=reason,
+        signposted_to=signposted_to,
+        at=at,
     )
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from tutti.referrals import views
 
@@ -6,5 +6,9 @@ app_name = "referrals"
 
 urlpatterns = [
     path("", views.referral_list, name="list"),
+    # Specific pages first: the last pattern takes any reference.
+    path("new/", include("tutti.referrals.professional.urls")),
+    path("import/", include("tutti.referrals.bulk.urls")),
+    path("triage/", include("tutti.referrals.triage.urls")),
     path("<str:reference>/", views.referral_detail, name="detail"),
 ]

@@ -20,7 +20,10 @@ class Therapist(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="therapist"
     )
     hcpc_number = models.CharField(
-        "HCPC registration number", max_length=10, blank=True, validators=[validate_hcpc_number],
+        "HCPC registration number",
+        max_length=10,
+        blank=True,
+        validators=[validate_hcpc_number],
         help_text="MT followed by digits, like MT12345. Trainees have none yet.",
     )
     registration_expires = models.DateField(null=True, blank=True)
@@ -31,12 +34,18 @@ class Therapist(models.Model):
     languages = models.JSONField(default=list, blank=True)
     sites = models.ManyToManyField("organisations.Site", related_name="therapists", blank=True)
     weekly_capacity = models.PositiveSmallIntegerField(
-        "sessions a week", default=0, validators=[MaxValueValidator(40)],
+        "sessions a week",
+        default=0,
+        validators=[MaxValueValidator(40)],
         help_text="Individual sessions the therapist can take each week",
     )
     is_trainee = models.BooleanField(default=False)
     supervisor = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supervisees",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervisees",
         help_text="Required for trainees",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -46,7 +55,8 @@ class Therapist(models.Model):
         ordering = ["user__full_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["hcpc_number"], condition=~models.Q(hcpc_number=""),
+                fields=["hcpc_number"],
+                condition=~models.Q(hcpc_number=""),
                 name="therapist_hcpc_number_unique",
                 violation_error_message="Another therapist has this HCPC number.",
             )

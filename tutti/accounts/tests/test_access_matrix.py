@@ -35,11 +35,21 @@ def world():
         p4=PersonFactory(given_name="Dagmara"),
     )
     referrals = SimpleNamespace(
-        r1=ReferralFactory(person=people.p1, status=Status.ACTIVE, therapist=t1,
-                           referrer_organisation=org_a, referred_by=referrer1, programme=programme),
+        r1=ReferralFactory(
+            person=people.p1,
+            status=Status.ACTIVE,
+            therapist=t1,
+            referrer_organisation=org_a,
+            referred_by=referrer1,
+            programme=programme,
+        ),
         r2=ReferralFactory(person=people.p2, status=Status.OFFERED, therapist=t2, site=site_b),
-        r3=ReferralFactory(person=people.p3, status=Status.WAITING, referred_by=referrer2,
-                           referrer_organisation=org_b),
+        r3=ReferralFactory(
+            person=people.p3,
+            status=Status.WAITING,
+            referred_by=referrer2,
+            referrer_organisation=org_b,
+        ),
         # A finished episode leaves the therapist's caseload.
         r4=ReferralFactory(person=people.p4, status=Status.COMPLETED, therapist=t1),
     )
@@ -120,9 +130,7 @@ def test_lists_name_only_people_in_scope(client, world, who):
     client.force_login(world.users[who])
     listed = client.get("/people/").content + client.get("/referrals/").content
     listed += client.get("/account/dashboard/").content
-    visible = PEOPLE_VISIBLE[who] | {
-        "p" + key[1:] for key in REFERRALS_VISIBLE[who]
-    }
+    visible = PEOPLE_VISIBLE[who] | {"p" + key[1:] for key in REFERRALS_VISIBLE[who]}
     for key in ("p1", "p2", "p3", "p4"):
         name = getattr(world.people, key).given_name.encode()
         assert (name in listed) == (key in visible), (who, key)

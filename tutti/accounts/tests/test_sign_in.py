@@ -98,7 +98,9 @@ class TestTwoFactor:
         assert "Set up two-step sign-in" in setup and "QR code to scan" in setup
         device = TOTPDevice.objects.get(user=coordinator, confirmed=False)
 
-        wrong = client.post("/account/two-factor/", {"token": "000000", "next": "/account/dashboard/"})
+        wrong = client.post(
+            "/account/two-factor/", {"token": "000000", "next": "/account/dashboard/"}
+        )
         assert "That code is not right" in wrong.content.decode()
         right = client.post(
             "/account/two-factor/", {"token": current_token(device), "next": "/account/dashboard/"}
@@ -113,7 +115,7 @@ class TestTwoFactor:
         sign_in(client)
         page = client.get("/account/two-factor/").content.decode()
         assert "Enter your security code" in page and "QR code to scan" not in page
-        assert client.get(f"/people/").status_code == 302
+        assert client.get("/people/").status_code == 302
         client.post("/account/two-factor/", {"token": current_token(device)})
         assert client.get("/people/").status_code == 200
 
@@ -128,7 +130,8 @@ class TestTwoFactor:
         device = TOTPDevice.objects.create(user=coordinator, confirmed=True)
         sign_in(client)
         response = client.post(
-            "/account/two-factor/", {"token": current_token(device), "next": "https://evil.example/"}
+            "/account/two-factor/",
+            {"token": current_token(device), "next": "https://evil.example/"},
         )
         assert response["Location"] == "/account/dashboard/"
 

@@ -12,10 +12,16 @@ GOOD_KEY = "x" * 20 + "-production-secret-key-for-the-test-only-" + "y" * 20
 
 
 def run_manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}
+    }
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
         timeout=120,
     )
 
@@ -24,8 +30,10 @@ def run_manage(*args, **env):
     "env, message",
     [
         ({}, "Set SECRET_KEY"),
-        ({"SECRET_KEY": GOOD_KEY, "DEBUG": "true", "ALLOWED_HOSTS": "tutti.example.org"},
-         "DEBUG must be off"),
+        (
+            {"SECRET_KEY": GOOD_KEY, "DEBUG": "true", "ALLOWED_HOSTS": "tutti.example.org"},
+            "DEBUG must be off",
+        ),
         ({"SECRET_KEY": GOOD_KEY}, "Set ALLOWED_HOSTS"),
     ],
 )
@@ -37,8 +45,13 @@ def test_production_refuses_to_start_unsafely(env, message):
 
 def test_deploy_check_is_clean_in_production():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        TUTTI_ENV="production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="tutti.example.org",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        TUTTI_ENV="production",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="tutti.example.org",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
@@ -46,6 +59,9 @@ def test_deploy_check_is_clean_in_production():
 
 def test_demo_data_is_not_installed_in_production():
     result = run_manage(
-        "seed_demo", TUTTI_ENV="production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="tutti.example.org",
+        "seed_demo",
+        TUTTI_ENV="production",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="tutti.example.org",
     )
     assert result.returncode != 0

@@ -80,7 +80,9 @@ def test_saving_details_normalises_and_records_the_change_with_its_actor(client,
         ({"email": "not-an-email"}, "email", "Enter an email address"),
     ],
 )
-def test_bad_input_is_explained_next_to_the_field_and_kept(client, coordinator, change, field, message):
+def test_bad_input_is_explained_next_to_the_field_and_kept(
+    client, coordinator, change, field, message
+):
     person = PersonFactory(given_name="Original")
     response = client.post(f"/people/{person.pk}/edit/", {**VALID_FORM, **change})
     assert response.status_code == 200

@@ -23,8 +23,11 @@ def coordinator():
 @pytest.fixture
 def referral(coordinator):
     return services.referral_receive(
-        person=PersonFactory(), programme=ProgrammeFactory(), route=Route.GP,
-        consent_to_refer=True, actor=coordinator,
+        person=PersonFactory(),
+        programme=ProgrammeFactory(),
+        route=Route.GP,
+        consent_to_refer=True,
+        actor=coordinator,
         received_at=timezone.now() - timedelta(days=30),
     )
 
@@ -56,7 +59,9 @@ def test_a_closed_referral_cannot_be_reopened(referral, coordinator):
 
 def test_signposting_says_where_to(referral, coordinator):
     with pytest.raises(ValidationError, match="signposted to"):
-        services.referral_signpost(referral=referral, actor=coordinator, reason="", signposted_to="")
+        services.referral_signpost(
+            referral=referral, actor=coordinator, reason="", signposted_to=""
+        )
     services.referral_signpost(
         referral=referral, actor=coordinator, reason="Needs CAMHS", signposted_to="Local CAMHS"
     )
@@ -76,7 +81,11 @@ def test_an_offer_declined_returns_to_the_list_keeping_the_original_wait(referra
     referral.refresh_from_db()
     first_wait = referral.waiting_since
     services.referral_move(referral=referral, to=Status.OFFERED, actor=coordinator)
-    services.referral_move(referral=referral, to=Status.WAITING, actor=coordinator,
-                           reason="Offer declined: times do not suit")
+    services.referral_move(
+        referral=referral,
+        to=Status.WAITING,
+        actor=coordinator,
+        reason="Offer declined: times do not suit",
+    )
     referral.refresh_from_db()
     assert referral.waiting_since == first_wait

@@ -17,11 +17,17 @@ def test_hcpc_number_must_be_mt_and_digits(number):
 
 
 def test_trainee_needs_a_supervisor_who_is_qualified():
-    trainee = TherapistFactory(is_trainee=True, hcpc_number="", registration_expires=None,
-                               supervisor=TherapistFactory())
+    trainee = TherapistFactory(
+        is_trainee=True, hcpc_number="", registration_expires=None, supervisor=TherapistFactory()
+    )
     trainee.full_clean()
-    other = TherapistFactory.build(user=TherapistFactory().user, is_trainee=True, hcpc_number="",
-                                   registration_expires=None, supervisor=None)
+    other = TherapistFactory.build(
+        user=TherapistFactory().user,
+        is_trainee=True,
+        hcpc_number="",
+        registration_expires=None,
+        supervisor=None,
+    )
     with pytest.raises(ValidationError, match="supervising therapist"):
         other.full_clean()
     other.supervisor = trainee

@@ -1,0 +1,130 @@
+import hashlib
+import json
+
+from django.db import IntegrityError
+from ninja import Header, Router, Status
+from ninja.errors import HttpError
+
+from tutti.accounts.api_auth import TokenAuth
+from tutti.config.api import error_body
+from tutti.programmes.models import Programme
+from tutti.referrals.intake import referral_submit
+from tutti.referrals.models import Channel, Referral
+from tutti.referrals.schemas import ErrorOut, ReferralIn, ReferralOut
+from tutti.referrals.selectors import referrer_organisation_for
+
+router = Router(tags=["referrals"])
+
+
+def _out(referral):
+    return {
+        "reference": referral.reference,
+        "status": referral.status,
+        "programme": referral.programme.code if referral.programme else None,
+        "eligible": referral.eligible,
+        "eligibility_reasons": referral.eligibility_reasons,
+        "history": [{"status": e.status, "at": e.at} for e in referral.events.all()],
+    }
+
+
+@router.post(
+    "",
+    auth=TokenAuth("referrals:create"),
+    response={
+        200: ReferralOut,
+        201: ReferralOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
+    summary="Send a referral",
+)
+def create_referral(
+    request, payload: ReferralIn, idempotency_key: str = Header("", alias="Idempotency-Key")
+):
+    """Create a referral. With an `Idempotency-Key` header, a retry with the same key returns
+    the referral already made (200) instead of making another."""
+    token = request.auth
+    key = idempotency_key.strip()[:100]
+    body_hash = hashlib.sha256(
+        json.dumps(payload.dict(), sort_keys=True, default=str).encode()
+    ).hexdigest()
+    if key:
+        earlier = _earlier(token, key, body_hash)
+        if earlier is not None:
+            return Status(200, _out(earlier))
+
+    programme = None
+    if payload.programme:
+        programme = Programme.objects.filter(code=payload.programme.strip().upper()).first()
+        if programme is None:
+            return Status(
+                422,
+                error_body(
+                    ("programme", f"There is no programme with code '{payload.programme}'.")
+                ),
+            )
+    referrer = payload.referrer
+    organisation = referrer_organisation_for(
+        ods_code=referrer.ods_code, name=referrer.organisation, route=payload.route, token=token
+    )
+    try:
+        submitted = referral_submit(
+            person=payload.person.dict(),
+            programme=programme,
+            route=payload.route,
+            referrer_name=referrer.name,
+            referrer_email=referrer.email,
+            referrer_organisation=organisation,
+            referrer_organisation_name=referrer.organisation,
+            gp_practice_code=(referrer.ods_code or "").upper() if payload.route == "gp" else "",
+            needs=payload.needs,
+            circumstances=payload.circumstances,
+            reason=payload.reason,
+            consent_to_refer=payload.consent_to_refer,
+            channel=Channel.API,
+            api_token=token,
+            idempotency_key=key,
+            submitted_body_hash=body_hash if key else "",
+        )
+    except IntegrityError:
+        # The same key arrived twice at once; the other request made the referral.
+        earlier = _earlier(token, key, body_hash) if key else None
+        if earlier is None:
+            raise
+        return Status(200, _out(earlier))
+    return Status(201, _out(submitted.referral))
+
+
+def _earlier(token, key, body_hash):
+    earlier = (
+        Referral.objects.filter(api_token=token, idempotency_key=key)
+        .select_related("programme")
+        .first()
+    )
+    if earlier is not None and earlier.submitted_body_hash != body_hash:
+        raise HttpError(
+            409, "This Idempotency-Key was used with a different referral. Use a new key."
+        )
+    return earlier
+
+
+@router.get(
+    "/{reference}",
+    auth=TokenAuth("referrals:read-own"),
+    response={200: ReferralOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="A referral's status and history",
+)
+def get_referral(request, reference: str):
+    """Only to the token that sent it; any other gets 404."""
+    referral = (
+        Referral.objects.filter(reference=reference, api_token=request.auth)
+        .select_related("programme")
+        .first()
+    )
+    if referral is None:
+        return Status(
+            404, error_body((None, "No referral with that reference was sent with this token."))
+        )
+    return Status(200, _out(referral))

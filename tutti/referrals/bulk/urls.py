@@ -1,0 +1,3 @@
+"""Joins the 'referrals' URL namespace: name each page uniquely, e.g. 'bulk_...'."""
+
+urlpatterns = []

@@ -1,0 +1,48 @@
+"""Emails about referrals, sent by the background worker. They carry the reference and the
+status, never clinical detail: an email can be read by anyone with the inbox."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django_tasks import task
+
+from tutti.referrals.models import Referral
+
+
+def _recipient(referral):
+    return referral.referrer_email or referral.person.email
+
+
+@task()
+def send_acknowledgement(referral_id: int) -> None:
+    referral = Referral.objects.select_related("person", "programme").get(pk=referral_id)
+    to = _recipient(referral)
+    if not to:
+        return
+    context = {"referral": referral, "service": settings.TUTTI_ORGANISATION_NAME}
+    send_mail(
+        subject=f"We have your referral {referral.reference}",
+        message=render_to_string("referrals/email/acknowledgement.txt", context),
+        from_email=None,
+        recipient_list=[to],
+    )
+
+
+@task()
+def send_triage_outcome(referral_id: int) -> None:
+    referral = Referral.objects.select_related("programme").get(pk=referral_id)
+    to = _recipient(referral)
+    if not to:
+        return
+    event = referral.events.order_by("-at", "-pk").first()
+    context = {
+        "referral": referral,
+        "event": event,
+        "service": settings.TUTTI_ORGANISATION_NAME,
+    }
+    send_mail(
+        subject=f"Update on referral {referral.reference}",
+        message=render_to_string("referrals/email/triage_outcome.txt", context),
+        from_email=None,
+        recipient_list=[to],
+    )

@@ -1,0 +1,5 @@
+"""Public pages at /refer/: no account needed."""
+
+app_name = "refer"
+
+urlpatterns = []
