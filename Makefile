@@ -37,7 +37,7 @@ worker: install
 # Serve the demo with a background worker beside it; Ctrl-C stops both.
 run: demo
 	$(PY) manage.py collectstatic --no-input --verbosity 0
-	$(PY) manage.py demo_logins
+	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(PY) manage.py db_worker & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)

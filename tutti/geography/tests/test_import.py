@@ -18,7 +18,7 @@ from .conftest import SAMPLE_DIR
 pytestmark = pytest.mark.django_db
 
 POSTCODE_FILE = "postcode_lsoa_lookup_uk_derived_nspl_may2025.csv.gz"
-SAMPLE_COUNTS = {"localauthority": 415, "area": 654, "postcode": 14040, "gppractice": 186}
+SAMPLE_COUNTS = {"localauthority": 415, "area": 786, "postcode": 14269, "gppractice": 186}
 
 
 def run(directory, *args):
@@ -41,7 +41,7 @@ def test_reimporting_the_sample_replaces_and_never_duplicates():
     assert table_counts() == SAMPLE_COUNTS
     assert resolve_postcode("NW1 2DB") == first
     assert ImportRun.objects.filter(status="ok").count() == 2
-    assert "14,040 of 14,047 rows loaded, 7 could not be loaded" in output
+    assert "14,269 of 14,277 rows loaded, 8 could not be loaded" in output
 
 
 def test_only_replaces_the_parts_named(tmp_path):
@@ -50,15 +50,15 @@ def test_only_replaces_the_parts_named(tmp_path):
     write(tmp_path / "la_all_codes.csv", "LADCD,LADNM\nE09000007,Camden\n")
     run(tmp_path, "--only", "postcodes")
     assert LocalAuthority.objects.count() == 415  # not in --only: untouched
-    assert Postcode.objects.count() == 14040
+    assert Postcode.objects.count() == 14269
     run(tmp_path, "--only", "la")
     assert LocalAuthority.objects.count() == 1
-    assert Area.objects.count() == 654 and GPPractice.objects.count() == 186
+    assert Area.objects.count() == 786 and GPPractice.objects.count() == 186
 
 
 def test_if_empty_skips_when_postcodes_are_loaded():
     run(SAMPLE_DIR, "--if-empty")
-    assert Postcode.objects.count() == 14040
+    assert Postcode.objects.count() == 14269
     assert "nothing imported" in run(SAMPLE_DIR, "--if-empty")
     assert ImportRun.objects.count() == 1
 
@@ -169,7 +169,7 @@ def test_a_mostly_unreadable_file_is_refused_and_the_table_left_as_it_was(tmp_pa
     )
     with pytest.raises(CommandError, match="20 of 21 rows could not be loaded"):
         run(tmp_path)
-    assert Postcode.objects.count() == 14040
+    assert Postcode.objects.count() == 14269
     failed = ImportRun.objects.get(status="failed")
     assert "20 of 21 rows" in failed.message
 

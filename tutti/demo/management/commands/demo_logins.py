@@ -6,13 +6,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tutti.demo.builders import DEMO_LOGINS, DEMO_PASSWORD
 
-URL = "http://127.0.0.1:8000"
 
 
 class Command(BaseCommand):
     help = "Print the demo log-ins (one per role) and their shared password."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000", help="Where it is served")
+
+    def handle(self, *args, url, **options):
         if settings.TUTTI_ENV == "production":
             raise CommandError("There are no demo log-ins in production (TUTTI_ENV=production).")
         existing = set(
@@ -20,7 +22,7 @@ class Command(BaseCommand):
             .objects.filter(username__in=[login.username for login in DEMO_LOGINS])
             .values_list("username", flat=True)
         )
-        lines = ["", f"Tutti is running at {URL}", ""]
+        lines = ["", f"Tutti is running at {url}", ""]
         if not existing:
             lines.append("There are no demo log-ins yet: run `manage.py seed_demo` first.")
         else:

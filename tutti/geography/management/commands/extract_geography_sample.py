@@ -8,7 +8,8 @@ What it keeps:
 
 * postcodes: every postcode in the districts NW1, NW5, N7, WC1* (Camden/Islington), HR1,
   HR4 (Herefordshire); every 40th in CF10 (Cardiff) and EH1 (Edinburgh) and every 20th in
-  BT1 (Belfast), plus CF10 3AT and EH1 2NG; 30 English postcodes drawn at random from each
+  BT1 (Belfast), plus CF10 3AT and EH1 2NG and the demo people's postcodes
+  (tutti/demo/data/postcodes.csv), so that `make run` places every demo person; 30 English postcodes drawn at random from each
   IMD 2025 decile and 30 from Wales; the first 5 with no grid reference, the first 5 that
   took the `nearest` LSOA, the first 3 `NPT …` and `W1M …` (terminated, not valid by
   BS 7666: the importer must reject them); the postcodes of the GP practices kept;
@@ -69,6 +70,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         source, dest = Path(options["source"]), Path(options["dest"])
+        demo_file = settings.BASE_DIR / "tutti" / "demo" / "data" / "postcodes.csv"
+        with open(demo_file, newline="") as handle:
+            always = ALWAYS | {row["postcode"] for row in csv.DictReader(handle)}
         if not (source / POSTCODES).exists():
             raise CommandError(f"{source / POSTCODES}: not found.")
         dest.mkdir(parents=True, exist_ok=True)
@@ -99,7 +103,7 @@ class Command(BaseCommand):
             if postcode in gp_postcodes:
                 gp_postcode_la[postcode] = lad
                 gp_postcode_line[postcode] = (number, line)
-            if outward in DISTRICTS or outward.startswith("WC1") or postcode in ALWAYS:
+            if outward in DISTRICTS or outward.startswith("WC1") or postcode in always:
                 keep[number] = line
                 continue
             if outward in SAMPLED_DISTRICTS:
