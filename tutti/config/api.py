@@ -4,7 +4,9 @@ Every error has one shape: {"errors": [{"field": "person.postcode" | null, "mess
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.conf import settings
 from ninja import NinjaAPI
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -17,6 +19,11 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     docs_url="/docs",
+    # Too many calls get 429 with Retry-After: per address without a token, per token with one.
+    throttle=[
+        AnonRateThrottle(settings.TUTTI_API_RATE_ANON),
+        AuthRateThrottle(settings.TUTTI_API_RATE_TOKEN),
+    ],
 )
 
 # The parameter names ninja puts in an error's location; the caller knows only the JSON.

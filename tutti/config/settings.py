@@ -127,6 +127,13 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rate limits and short-lived counters. Per process by default; with several app processes
+# set CACHE_URL to a shared cache (e.g. dbcache://tutti_cache after `createcachetable`).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+NINJA_NUM_PROXIES = env.int("PROXY_COUNT", default=0)
+TUTTI_API_RATE_ANON = env.str("TUTTI_API_RATE_ANON", default="120/min")
+TUTTI_API_RATE_TOKEN = env.str("TUTTI_API_RATE_TOKEN", default="6000/min")
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -26,7 +26,7 @@ ISLINGTON = Place("N7 6PA", local_authority_code="E09000019", local_authority_na
 
 @pytest.fixture
 def camden_group():
-    LocalAuthority.objects.create(code="E09000007", name="Camden")
+    LocalAuthority.objects.get_or_create(code="E09000007", defaults={"name": "Camden"})
     return ProgrammeFactory(
         code="CAMDEN-16-24",
         delivery_mode="group",
@@ -132,3 +132,57 @@ def test_closed_programme_takes_no_referrals():
 
 def test_programme_without_rules_is_open_to_all():
     assert check_eligibility(ProgrammeFactory(), on=TODAY).eligible
+
+
+class TestEligibilityApi:
+    """GET /api/v1/programmes/{code}/eligibility, on the real geography sample."""
+
+    @pytest.fixture(autouse=True)
+    def geography(self):
+        from django.core.management import call_command
+
+        call_command("import_geography", "tutti/geography/data/sample", "--no-progress", verbosity=0)
+
+    def test_camden_young_person(self, client, camden_group):
+        response = client.get(
+            "/api/v1/programmes/CAMDEN-16-24/eligibility",
+            {"date_of_birth": "2005-06-01", "postcode": "nw1 2db"},
+        )
+        assert response.status_code == 200
+        assert response.json()["eligible"] is True
+        assert "NW1 2DB is in Camden" in response.json()["reasons"]
+
+    def test_too_old(self, client, camden_group):
+        data = client.get(
+            "/api/v1/programmes/camden-16-24/eligibility",
+            {"date_of_birth": "1990-01-01", "postcode": "NW1 2DB"},
+        ).json()
+        assert data["eligible"] is False
+        assert any(reason.startswith("Aged ") and "16–24" in reason for reason in data["reasons"])
+
+    @pytest.mark.parametrize(
+        "params, field",
+        [
+            ({"postcode": "QX1 1AA"}, "postcode"),
+            ({"date_of_birth": "2999-01-01"}, "date_of_birth"),
+            ({"date_of_birth": "yesterday"}, "date_of_birth"),
+        ],
+    )
+    def test_bad_input_is_422_naming_the_field(self, client, camden_group, params, field):
+        response = client.get("/api/v1/programmes/CAMDEN-16-24/eligibility", params)
+        assert response.status_code == 422
+        assert response.json()["errors"][0]["field"] == field
+
+    def test_unknown_programme_is_404(self, client):
+        assert client.get("/api/v1/programmes/NOPE/eligibility").status_code == 404
+
+    def test_too_many_checks_from_one_address_get_429_with_retry_after(self, client, camden_group):
+        statuses = [
+            client.get("/api/v1/programmes/CAMDEN-16-24/eligibility").status_code
+            for _ in range(125)
+        ]
+        assert statuses[0] == 200
+        assert statuses[-1] == 429
+        last = client.get("/api/v1/programmes/CAMDEN-16-24/eligibility")
+        assert int(last["Retry-After"]) > 0
+        assert "errors" in last.json()
