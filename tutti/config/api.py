@@ -3,12 +3,12 @@
 Every error has one shape: {"errors": [{"field": "person.postcode" | null, "message": "…"}]}.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import NinjaAPI
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 api = NinjaAPI(
     title="Tutti API",

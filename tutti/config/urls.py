@@ -11,6 +11,7 @@ urlpatterns = [
     path("account/", include("tutti.accounts.urls")),
     path("people/", include("tutti.people.urls")),
     path("referrals/", include("tutti.referrals.urls")),
+    path("refer/professional/", include("tutti.referrals.professional.public_urls")),
     path("refer/", include("tutti.referrals.public.urls")),
     path("back-office/", admin.site.urls),
     path("api/v1/", api.urls),

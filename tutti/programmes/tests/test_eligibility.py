@@ -141,7 +141,8 @@ class TestEligibilityApi:
     def geography(self):
         from django.core.management import call_command
 
-        call_command("import_geography", "tutti/geography/data/sample", "--no-progress", verbosity=0)
+        sample = "tutti/geography/data/sample"
+        call_command("import_geography", sample, "--no-progress", verbosity=0)
 
     def test_camden_young_person(self, client, camden_group):
         response = client.get(
