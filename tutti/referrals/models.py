@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from tutti.core.vocab import Route
 
@@ -235,6 +236,31 @@ class ReferralEvent(models.Model):
         return f"{self.referral} {self.status} {self.at:%Y-%m-%d}"
 
 
+class PendingReferral(models.Model):
+    """A professional referral from the public form, held until the referrer opens the
+    one-time link we email them. Only the SHA-256 of the link's token is stored."""
+
+    data = models.JSONField(default=dict, help_text="The form as submitted; emptied once used")
+    referrer_email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    verified_at = models.DateTimeField(null=True, blank=True)
+    referral = models.OneToOneField(
+        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="pending"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["referrer_email", "created_at"])]
+
+    def __str__(self):
+        return f"Pending referral {self.pk}"
+
+    def is_expired(self, now=None):
+        return (now or timezone.now()) >= self.expires_at
+
+
 # Every create, update and delete is recorded with its actor and address (django-auditlog).
 from auditlog.registry import auditlog  # noqa: E402
 
@@ -243,3 +269,5 @@ for _model in (
     ReferralEvent,
 ):
     auditlog.register(_model)
+# What the referrer typed stays out of the log: it is emptied once the referral is made.
+auditlog.register(PendingReferral, exclude_fields=["data", "token_hash"])
