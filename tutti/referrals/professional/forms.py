@@ -5,7 +5,6 @@ the parent or carer of a child); `referral_submit` then applies the intake rules
 shares, and its errors are put back next to the fields here (`apply_intake_errors`).
 """
 
-import re
 from datetime import date
 
 from django import forms
@@ -18,6 +17,17 @@ from tutti.organisations.models import Organisation, validate_ods_code
 from tutti.people.models import Contact, Person, normalise_nhs_number, validate_nhs_number
 from tutti.programmes.models import Programme
 from tutti.referrals.models import Urgency
+from tutti.referrals.professional.fields import (
+    YES,
+    YES_NO,
+    YES_NO_NOT_KNOWN,
+    answer,
+    checkbox_field,
+    email_field,
+    phone_field,
+    radio_field,
+    text_field,
+)
 
 PROFESSIONAL_ROUTES = [
     (route.value, route.label)
@@ -43,9 +53,6 @@ ROUTE_FOR_KIND = {
     Organisation.Kind.CHARITY: Route.VOLUNTARY,
 }
 
-YES, NO, NOT_KNOWN = "yes", "no", "not_known"
-YES_NO = [(YES, "Yes"), (NO, "No")]
-YES_NO_NOT_KNOWN = [*YES_NO, (NOT_KNOWN, "Not known")]
 
 CARER_RELATIONSHIPS = [
     ("", "Choose one"),
@@ -57,7 +64,6 @@ CARER_RELATIONSHIPS = [
 ]
 
 LONG_TEXT = 5000
-_PHONE = re.compile(r"[0-9 +()\-]+")
 
 # Person fields the form shares with people.Person, so intake errors map straight back.
 PERSON_FIELDS = [
@@ -80,76 +86,6 @@ PERSON_FIELDS = [
 INTAKE_FIELD_NAMES = {"gp_practice_code": "ods_code", "no_other_support": "other_support"}
 
 
-def validate_phone(value):
-    digits = re.sub(r"\D", "", value)
-    if not _PHONE.fullmatch(value) or not 10 <= len(digits) <= 13:
-        raise ValidationError("Enter a phone number, like 020 7946 0000 or 07700 900 982")
-
-
-def _text(label, *, required=True, message="", max_length=200, hint="", area=False, **kwargs):
-    errors = {
-        "max_length": f"{label.removesuffix(' (optional)')} must be {max_length:,} characters "
-        "or fewer",
-    }
-    if message:
-        errors["required"] = message
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        help_text=hint,
-        widget=forms.Textarea if area else forms.TextInput,
-        error_messages=errors,
-        **kwargs,
-    )
-
-
-def _phone(label, *, required=True, message=""):
-    return _text(
-        label, required=required, message=message, max_length=30, validators=[validate_phone]
-    )
-
-
-def _email(label, *, required=True, message="", hint=""):
-    return forms.EmailField(
-        label=label,
-        required=required,
-        max_length=254,
-        help_text=hint,
-        error_messages={
-            "required": message,
-            "invalid": "Enter an email address in the right format, like name@example.org",
-            "max_length": "The email address must be 254 characters or fewer",
-        },
-    )
-
-
-def _radios(label, choices, message, hint=""):
-    return forms.ChoiceField(
-        label=label,
-        choices=choices,
-        widget=forms.RadioSelect,
-        help_text=hint,
-        error_messages={"required": message, "invalid_choice": message},
-    )
-
-
-def _checkboxes(label, choices, hint="Select all that apply"):
-    return forms.MultipleChoiceField(
-        label=label,
-        choices=choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=hint,
-        error_messages={"invalid_choice": "Choose from the list"},
-    )
-
-
-def _answer(value):
-    """'yes' / 'no' / 'not_known' as True / False / None."""
-    return {YES: True, NO: False}.get(value)
-
-
 class ProgrammeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, programme):
         return programme.name
@@ -157,30 +93,30 @@ class ProgrammeChoiceField(forms.ModelChoiceField):
 
 class ProfessionalReferralForm(forms.Form):
     # About you
-    referrer_name = _text("Your full name", message="Enter your full name")
-    referrer_role = _text(
+    referrer_name = text_field("Your full name", message="Enter your full name")
+    referrer_role = text_field(
         "Your job title or role",
         message="Enter your job title or role",
         max_length=100,
         hint="For example, GP, social prescribing link worker, SENCO",
     )
-    referrer_email = _email(
+    referrer_email = email_field(
         "Your work email address",
         message="Enter your work email address",
         hint="We send updates about the referral to this address",
     )
-    referrer_phone = _phone("Your work phone number", message="Enter your work phone number")
-    referrer_organisation_name = _text(
+    referrer_phone = phone_field("Your work phone number", message="Enter your work phone number")
+    referrer_organisation_name = text_field(
         "Your organisation",
         message="Enter the name of your organisation",
         hint="For example, the name of your GP practice, school or service",
     )
-    route = _radios(
+    route = radio_field(
         "Where do you work?",
         PROFESSIONAL_ROUTES,
         "Select where you work",
     )
-    ods_code = _text(
+    ods_code = text_field(
         "ODS code",
         required=False,
         max_length=10,
@@ -189,48 +125,48 @@ class ProfessionalReferralForm(forms.Form):
     )
 
     # About the person
-    given_name = _text("First name", message="Enter the person's first name", max_length=100)
-    family_name = _text("Last name", message="Enter the person's last name", max_length=100)
+    given_name = text_field("First name", message="Enter the person's first name", max_length=100)
+    family_name = text_field("Last name", message="Enter the person's last name", max_length=100)
     date_of_birth = DateField(
         label="Date of birth", past_only=True, help_text="For example, 27 3 2007"
     )
-    nhs_number = _text(
+    nhs_number = text_field(
         "NHS number (optional)",
         required=False,
         max_length=14,
         hint="10 numbers, like 999 765 4323",
     )
-    address_line_1 = _text("Address line 1 (optional)", required=False)
-    address_line_2 = _text("Address line 2 (optional)", required=False)
-    town = _text("Town or city (optional)", required=False, max_length=100)
+    address_line_1 = text_field("Address line 1 (optional)", required=False)
+    address_line_2 = text_field("Address line 2 (optional)", required=False)
+    town = text_field("Town or city (optional)", required=False, max_length=100)
     postcode = PostcodeField(
         label="Postcode",
         error_messages={"required": "Enter the person's postcode, like NW1 2DB"},
         help_text="Use ZZ99 3VZ if the person has no fixed address",
     )
-    phone = _phone("The person's phone number (optional)", required=False)
-    email = _email("The person's email address (optional)", required=False)
-    carer_name = _text("Full name", required=False)
+    phone = phone_field("The person's phone number (optional)", required=False)
+    email = email_field("The person's email address (optional)", required=False)
+    carer_name = text_field("Full name", required=False)
     carer_relationship = forms.ChoiceField(
         label="Relationship to the person",
         choices=CARER_RELATIONSHIPS,
         required=False,
         error_messages={"invalid_choice": "Choose a relationship from the list"},
     )
-    carer_phone = _phone("Phone number", required=False)
-    carer_email = _email("Email address (optional)", required=False)
-    preferred_language = _text(
+    carer_phone = phone_field("Phone number", required=False)
+    carer_email = email_field("Email address (optional)", required=False)
+    preferred_language = text_field(
         "Preferred language", message="Enter the person's preferred language", max_length=60
     )
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
-    communication_needs = _text(
+    communication_needs = text_field(
         "Communication needs (optional)",
         required=False,
         area=True,
         max_length=LONG_TEXT,
         hint="How best to communicate with the person: easy read, Makaton, BSL, large print",
     )
-    access_needs = _text(
+    access_needs = text_field(
         "Access needs (optional)",
         required=False,
         area=True,
@@ -251,35 +187,37 @@ class ProfessionalReferralForm(forms.Form):
             "or let our team choose"
         },
     )
-    reason = _text(
+    reason = text_field(
         "Why are you referring this person?",
         message="Tell us why you are referring this person",
+        name="The reason for referring",
         area=True,
         max_length=LONG_TEXT,
         hint="What has been happening, and what you hope music therapy will help with",
     )
-    needs = _checkboxes("What would the person like help with?", Need.choices)
-    circumstances = _checkboxes("Which of these apply to the person?", Circumstance.choices)
-    urgency = _radios(
+    needs = checkbox_field("What would the person like help with?", Need.choices)
+    circumstances = checkbox_field("Which of these apply to the person?", Circumstance.choices)
+    urgency = radio_field(
         "How soon does the person need support?",
         Urgency.choices,
         "Select how soon the person needs support",
     )
-    lives_alone = _radios(
+    lives_alone = radio_field(
         "Does the person live alone?", YES_NO_NOT_KNOWN, "Select yes, no or not known"
     )
-    has_social_contact = _radios(
+    has_social_contact = radio_field(
         "Does the person see family, friends or a group regularly?",
         YES_NO_NOT_KNOWN,
         "Select yes, no or not known",
     )
-    other_support = _radios(
+    other_support = radio_field(
         "Are other services or support involved now?",
         YES_NO_NOT_KNOWN,
         "Select yes, no or not known",
     )
-    other_services = _text(
+    other_services = text_field(
         "Other services involved (if any)",
+        name="Other services involved",
         required=False,
         area=True,
         max_length=LONG_TEXT,
@@ -288,13 +226,13 @@ class ProfessionalReferralForm(forms.Form):
     )
 
     # Risks and safeguarding
-    safeguarding_now = _radios(
+    safeguarding_now = radio_field(
         "Is there a safeguarding concern we must know about now?",
         YES_NO,
         "Select yes if there is a safeguarding concern we must know about now",
         hint="If you select yes, we mark the referral urgent and a coordinator reads it first",
     )
-    risks = _text(
+    risks = text_field(
         "Risks and safeguarding concerns",
         message="Tell us about any risks or safeguarding concerns, or write ‘None known’",
         area=True,
@@ -418,9 +356,9 @@ class ProfessionalReferralForm(forms.Form):
             "needs": list(data["needs"]),
             "circumstances": list(data["circumstances"]),
             "urgency": Urgency.URGENT if safeguarding_now else data["urgency"],
-            "lives_alone": _answer(data["lives_alone"]),
-            "no_regular_social_contact": _negated(_answer(data["has_social_contact"])),
-            "no_other_support": _negated(_answer(data["other_support"])),
+            "lives_alone": answer(data["lives_alone"]),
+            "no_regular_social_contact": _negated(answer(data["has_social_contact"])),
+            "no_other_support": _negated(answer(data["other_support"])),
             "other_services": data["other_services"].strip(),
             "risks": risks,
             "consent_to_refer": data["consent_to_refer"],

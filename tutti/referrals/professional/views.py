@@ -8,7 +8,6 @@ paper (channel "staff", linked to the organisation by its ODS code if we know it
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
@@ -199,8 +198,8 @@ def _link_problem(request, link):
 def public_sent(request):
     reference = request.session.get(SENT)
     referral = Referral.objects.filter(reference=reference).first() if reference else None
-    if referral is None:
-        raise Http404("Nothing sent in this session")
+    if referral is None:  # nothing was sent in this session
+        return redirect("refer_professional:form")
     return render(
         request, "referrals/professional/sent.jinja", {"referral": referral, "public": True}
     )

@@ -480,21 +480,21 @@ from tutti.accounts.tests.test_browser import (  # noqa: E402
 )
 
 
-def _fill(page, data):
+def _fill(tab, data):
     for name, value in data.items():
         if name in ("route", "urgency", "lives_alone", "has_social_contact", "other_support"):
-            page.locator(f'input[name="{name}"][value="{value}"]').check()
+            tab.locator(f'input[name="{name}"][value="{value}"]').check()
         elif name == "safeguarding_now":
-            page.locator(f'input[name="{name}"][value="{value}"]').check()
+            tab.locator(f'input[name="{name}"][value="{value}"]').check()
         elif name in ("needs", "circumstances"):
             for code in value:
-                page.locator(f'input[name="{name}"][value="{code}"]').check()
+                tab.locator(f'input[name="{name}"][value="{code}"]').check()
         elif name in ("programme", "carer_relationship"):
-            page.locator(f"#id_{name}").select_option(value)
+            tab.locator(f"#id_{name}").select_option(value)
         elif name == "consent_to_refer":
-            page.locator("#id_consent_to_refer").check()
+            tab.locator("#id_consent_to_refer").check()
         else:
-            page.locator(f"#id_{name}").fill(value)
+            tab.locator(f"#id_{name}").fill(value)
 
 
 @pytest.mark.browser
@@ -575,3 +575,35 @@ def test_the_portal_in_a_browser(page, live_server, client):  # noqa: F811
     expect(page.get_by_role("table")).to_contain_text(reference)
     assert_no_serious_axe_violations(page)
     assert_no_browser_problems(page)
+
+
+def test_intake_errors_are_put_next_to_the_fields_they_name():
+    from django.core.exceptions import ValidationError
+
+    from tutti.referrals.professional.forms import ProfessionalReferralForm, apply_intake_errors
+
+    form = ProfessionalReferralForm(answers())
+    assert form.is_valid(), form.errors
+    apply_intake_errors(
+        form,
+        ValidationError(
+            {
+                "person.postcode": ["Postcode problem"],
+                "gp_practice_code": ["Practice problem"],
+                "needs": ["Needs problem"],
+                "api_token": ["Something only intake knows"],
+            }
+        ),
+    )
+    assert form.errors["postcode"] == ["Postcode problem"]
+    assert form.errors["ods_code"] == ["Practice problem"]
+    assert form.errors["needs"] == ["Needs problem"]
+    assert form.non_field_errors() == ["Something only intake knows"]
+
+
+def test_a_reason_that_is_too_long_says_so(client, gp):
+    client.force_login(gp)
+    response = client.post(NEW, answers(reason="x" * 5001))
+    assert field_error(response, "reason") == (
+        "The reason for referring must be 5,000 characters or fewer"
+    )
