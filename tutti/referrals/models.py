@@ -149,6 +149,9 @@ class Referral(models.Model):
     )
     other_services = models.TextField(blank=True)
     consent_to_refer = models.BooleanField(default=False)
+    # Why a coordinator should look at this referral before acting on it, e.g. the public
+    # form's spam trap was filled in. Such a referral is kept, never discarded.
+    needs_review_reason = models.TextField(blank=True)
     referrer_relationship = models.CharField(
         max_length=20,
         choices=ReferrerRelationship.choices,
