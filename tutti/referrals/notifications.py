@@ -6,6 +6,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django_tasks import task
 
+from tutti.core.vocab import Route
 from tutti.referrals.models import Referral
 
 
@@ -28,16 +29,28 @@ def send_acknowledgement(referral_id: int) -> None:
     )
 
 
+def triage_outcome_recipient(referral):
+    """Who is told the triage outcome: the referrer, or the person if they referred
+    themselves. Nobody else: the coordinator tells them another way."""
+    if referral.referrer_email:
+        return referral.referrer_email
+    if referral.route == Route.SELF:
+        return referral.person.email
+    return ""
+
+
 @task()
 def send_triage_outcome(referral_id: int) -> None:
-    referral = Referral.objects.select_related("programme").get(pk=referral_id)
-    to = _recipient(referral)
+    referral = Referral.objects.select_related("person").get(pk=referral_id)
+    to = triage_outcome_recipient(referral)
     if not to:
         return
     event = referral.events.order_by("-at", "-pk").first()
     context = {
         "referral": referral,
         "event": event,
+        # A self-referral's email is read by the person themselves.
+        "to_person": referral.route == Route.SELF,
         "service": settings.TUTTI_ORGANISATION_NAME,
     }
     send_mail(

@@ -1,11 +1,17 @@
 """Every change to a referral goes through here: one atomic function per step of the
 journey, each writing a timestamped ReferralEvent (django-auditlog records the rest)."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from tutti.referrals.models import Referral, ReferralEvent, Status
+from tutti.geography.services import resolve_postcode
+from tutti.people.models import Person
+from tutti.people.services import person_create
+from tutti.programmes.eligibility import check_eligibility
+from tutti.referrals.models import PersonMatch, Referral, ReferralEvent, Status
 
 
 class IllegalTransition(ValidationError):
@@ -85,3 +91,123 @@ def referral_request_information(*, referral, actor, reason, at=None):
 
 def referral_withdraw(*, referral, actor, reason, at=None):
     return referral_move(referral=referral, to=Status.WITHDRAWN, actor=actor, reason=reason, at=at)
+
+
+@transaction.atomic
+def referral_accept_onto(*, referral, programme, actor, note="", at=None) -> Referral:
+    """Accept at triage onto `programme`'s waiting list: set the programme and accept together,
+    so a refused move leaves the programme asked for as it was."""
+    if programme is None:
+        raise ValidationError("Choose a programme before accepting the referral.")
+    if not programme.open_to_referrals:
+        raise ValidationError(f"{programme.name} is not taking referrals at the moment.")
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.programme_id != programme.pk:
+        locked.programme = programme
+        locked.save(update_fields=["programme", "updated_at"])
+    moved = referral_move(referral=locked, to=Status.WAITING, actor=actor, reason=note, at=at)
+    referral.refresh_from_db()
+    return moved
+
+
+def _match_resolved_message(referral):
+    when = timezone.localtime(referral.person_match_confirmed_at).strftime("%-d %B %Y at %H:%M")
+    if referral.person_match == PersonMatch.NEW:
+        return f"Someone has already recorded that this is a different person ({when})."
+    return f"Someone has already confirmed that this is the same person ({when})."
+
+
+def _lock_unconfirmed_match(referral):
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if locked.person_match_confirmed_at is not None:
+        raise IllegalTransition(_match_resolved_message(locked))
+    if locked.person_match == PersonMatch.NEW:
+        raise IllegalTransition(
+            "This referral was not matched to anyone already known: there is nothing to confirm."
+        )
+    return locked
+
+
+@transaction.atomic
+def referral_confirm_person_match(*, referral, actor, at=None) -> Referral:
+    """The coordinator confirms the referral is for the person it was matched to.
+
+    Who confirmed is kept by django-auditlog with the change (the request's user, or the
+    caller's `auditlog.context.set_actor` outside a request).
+    """
+    locked = _lock_unconfirmed_match(referral)
+    locked.person_match_confirmed_at = at or timezone.now()
+    locked.save(update_fields=["person_match_confirmed_at", "updated_at"])
+    referral.refresh_from_db()
+    return locked
+
+
+# The details a referral sends about a person that a new record is made from.
+_SUBMITTED_PERSON_FIELDS = (
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "nhs_number",
+    "postcode",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "email",
+    "phone",
+    "preferred_language",
+    "interpreter_needed",
+    "communication_needs",
+    "access_needs",
+    "ethnicity",
+    "gender",
+)
+
+
+@transaction.atomic
+def referral_separate_person(*, referral, actor, at=None) -> Referral:
+    """The coordinator says the referral is for someone else than the person it was matched
+    to: a new person is made from the details as sent and the referral moves to them.
+
+    An NHS number sent that is already on the other record is not copied (two people never
+    share one): the coordinator checks it with the referrer. Eligibility for the programme
+    asked for is checked again against the new person's own details.
+    """
+    locked = _lock_unconfirmed_match(referral)
+    sent = locked.submitted_person or {}
+    details = {name: sent[name] for name in _SUBMITTED_PERSON_FIELDS if sent.get(name) is not None}
+    if isinstance(details.get("date_of_birth"), str):
+        try:
+            details["date_of_birth"] = date.fromisoformat(details["date_of_birth"])
+        except ValueError:
+            details.pop("date_of_birth")
+    nhs_number = details.get("nhs_number")
+    if nhs_number and Person.objects.filter(nhs_number=nhs_number).exists():
+        details["nhs_number"] = ""
+    try:
+        person = person_create(actor=actor, **details)
+    except ValidationError as error:
+        problems = " ".join(error.messages)
+        raise ValidationError(
+            f"A new record cannot be made from the details sent: {problems} "
+            "Ask the referrer for the person's details."
+        ) from error
+    locked.person = person
+    locked.person_match = PersonMatch.NEW
+    locked.person_match_confirmed_at = at or timezone.now()
+    fields = ["person", "person_match", "person_match_confirmed_at", "updated_at"]
+    if locked.programme_id is not None:
+        result = check_eligibility(
+            locked.programme,
+            on=locked.received_at.date(),
+            date_of_birth=person.date_of_birth,
+            geography=resolve_postcode(person.postcode),
+            gp_practice=locked.gp_practice_code,
+            needs=locked.needs,
+            circumstances=locked.circumstances,
+        )
+        locked.eligible, locked.eligibility_reasons = result.eligible, result.reasons
+        fields += ["eligible", "eligibility_reasons"]
+    locked.save(update_fields=fields)
+    referral.refresh_from_db()
+    return locked
