@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tutti.people",
     "tutti.referrals",
     "tutti.workforce",
+    "tutti.waitlist",
 ]
 if TUTTI_ENV != "production":
     INSTALLED_APPS.append("tutti.demo")
@@ -80,7 +81,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "tutti.core.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -174,7 +175,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "tutti.accounts.views.locked_out"
 AXES_VERBOSE = False  # axes would otherwise log usernames
 AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# One rule for the client's address everywhere (lock-out, audit, rate limits).
+AXES_CLIENT_IP_CALLABLE = "tutti.core.audit.client_ip"
 
 # Content-Security-Policy: our own scripts and styles only, inline scripts by nonce.
 CONTENT_SECURITY_POLICY = {

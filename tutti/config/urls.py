@@ -13,6 +13,7 @@ urlpatterns = [
     path("referrals/", include("tutti.referrals.urls")),
     path("refer/professional/", include("tutti.referrals.professional.public_urls")),
     path("refer/", include("tutti.referrals.public.urls")),
+    path("waiting-lists/", include("tutti.waitlist.urls")),
     path("back-office/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,17 +1,23 @@
 """Audit of personal records: reads are AccessEvents here, changes are django-auditlog's."""
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
 from tutti.core.models import AccessEvent
 
 
 def client_ip(request):
-    # AuditlogMiddleware and axes use the same rule: the first X-Forwarded-For hop when
-    # behind a trusted proxy, otherwise the socket address.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
+    """The visitor's address. With PROXY_COUNT trusted proxies in front, the address the
+    outermost of them saw; X-Forwarded-For entries before that are the client's to forge."""
+    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0
+    forwarded = [
+        part.strip()
+        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 

@@ -15,7 +15,8 @@ def _widget_value(field):
         return ""
     if isinstance(field.field, forms.BooleanField):
         return value
-    return field.field.widget.format_value(value)
+    formatted = field.field.widget.format_value(value)
+    return "" if formatted is None else formatted
 
 
 def field_params(field, **overrides):

@@ -1,4 +1,7 @@
+from auditlog.middleware import AuditlogMiddleware as _AuditlogMiddleware
 from django.http import JsonResponse
+
+from tutti.core.audit import client_ip
 
 MAX_API_BODY = 1024 * 1024  # 1 MB: a referral is a few kilobytes
 
@@ -21,3 +24,12 @@ class ApiBodyLimitMiddleware:
                     status=413,
                 )
         return self.get_response(request)
+
+
+class AuditlogMiddleware(_AuditlogMiddleware):
+    """django-auditlog's middleware, reading the address the way the rest of Tutti does:
+    X-Forwarded-For only as far as PROXY_COUNT trusted proxies vouch for it."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_ip(request)

@@ -46,3 +46,13 @@ def test_health_endpoint_answers(client):
 
 def test_openapi_is_published(client):
     assert client.get("/api/v1/openapi.json").json()["info"]["title"] == "Tutti API"
+
+
+def test_forwarded_address_is_believed_only_behind_a_trusted_proxy(rf, settings):
+    from tutti.core.audit import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="10.0.0.1")
+    settings.AXES_IPWARE_PROXY_COUNT = 0
+    assert client_ip(request) == "10.0.0.1"
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.7"  # not the forged first entry

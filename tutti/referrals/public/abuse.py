@@ -26,9 +26,10 @@ proxy, set PROXY_COUNT, or every visitor shares the proxy's address and its limi
 import math
 import time
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+
+from tutti.core.audit import client_ip
 
 HONEYPOT_FIELD = "website"
 REFERRALS_PER_WINDOW = 5
@@ -45,17 +46,7 @@ def honeypot_filled(data) -> bool:
 
 
 def client_address(request) -> str:
-    """The visitor's address: with PROXY_COUNT trusted proxies in front, the address the
-    outermost of them saw (X-Forwarded-For entries before it are the client's to forge)."""
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0
-    forwarded = [
-        part.strip()
-        for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if part.strip()
-    ]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return client_ip(request) or "unknown"
 
 
 def _key(request):

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class WaitlistConfig(AppConfig):
+    name = "tutti.waitlist"
+    label = "waitlist"
+    verbose_name = "Waiting lists"
