@@ -220,6 +220,53 @@ class Referral(models.Model):
         return status in TRANSITIONS[Status(self.status)]
 
 
+class ReferralImport(models.Model):
+    """A CSV file of referrals uploaded by a coordinator, and how its import went.
+
+    The file is personal data: it is kept here (never under static or media files) only until
+    the import finishes. The report keeps line numbers, columns and reasons, never values.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        CHECKING = "checking", "Checking rows"
+        SAVING = "saving", "Saving referrals"
+        IMPORTED = "imported", "Imported"
+        REJECTED = "rejected", "Not imported: the file has problems"
+        FAILED = "failed", "Not imported: something went wrong"
+
+    file_name = models.CharField(max_length=255)
+    file_data = models.BinaryField(blank=True, help_text="The upload; emptied when finished")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_checked = models.PositiveIntegerField(default=0)
+    rows_imported = models.PositiveIntegerField(default=0)
+    people_matched = models.PositiveIntegerField(
+        default=0, help_text="Referrals linked to someone already known, for a coordinator to confirm"
+    )
+    problem = models.TextField(blank=True, help_text="Why the whole file was refused")
+    row_problems = models.JSONField(
+        default=list, blank=True, help_text='[{"line": 7, "field": "postcode", "message": "…"}]'
+    )
+    referral_ids = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Referral import {self.pk}"
+
+    @property
+    def finished(self):
+        return self.status in {self.Status.IMPORTED, self.Status.REJECTED, self.Status.FAILED}
+
+
 class ReferralEvent(models.Model):
     """A timestamped status change: waits are computed from these, never typed in."""
 
