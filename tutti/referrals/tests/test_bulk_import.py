@@ -461,9 +461,9 @@ def test_a_coordinator_uploads_a_file_and_sees_the_referrals_imported(
     client, coordinator, programme, django_capture_on_commit_callbacks
 ):
     client.force_login(coordinator)
-    page = client.get("/referrals/import/")
-    assert page.status_code == 200
-    assert b'type="file"' in page.content and b"Download the CSV template" in page.content
+    form = client.get("/referrals/import/")
+    assert form.status_code == 200
+    assert b'type="file"' in form.content and b"Download the CSV template" in form.content
 
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, csv_bytes(people(2) + [row(nhs_number="9997654323")] * 2))
@@ -472,8 +472,7 @@ def test_a_coordinator_uploads_a_file_and_sees_the_referrals_imported(
     assert job.status == "imported" and job.rows_imported == 4 and job.people_matched == 1
     assert bytes(job.file_data) == b""  # the upload is personal data: gone once imported
 
-    page = client.get(response.url)
-    text = page.content.decode()
+    text = client.get(response.url).content.decode()
     assert "Referrals imported" in text
     for reference in Referral.objects.values_list("reference", flat=True):
         assert f'href="/referrals/{reference}/"' in text
@@ -535,9 +534,9 @@ def test_the_status_page_polls_while_the_import_runs(client, coordinator):
         rows_total=10000,
         rows_checked=2500,
     )
-    page = client.get(f"/referrals/import/{job.pk}/").content.decode()
-    assert f'hx-get="/referrals/import/{job.pk}/progress/"' in page
-    assert 'hx-trigger="every 2s"' in page
+    html = client.get(f"/referrals/import/{job.pk}/").content.decode()
+    assert f'hx-get="/referrals/import/{job.pk}/progress/"' in html
+    assert 'hx-trigger="every 2s"' in html
     fragment = client.get(f"/referrals/import/{job.pk}/progress/").content.decode()
     assert "Checked 2,500 of 10,000 rows" in fragment and "<html" not in fragment
 
@@ -547,3 +546,81 @@ def test_the_template_can_be_downloaded(client, coordinator):
     response = client.get("/referrals/import/template.csv")
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == TEMPLATE.read_bytes()
+
+
+# ---- In a real browser (Playwright + Debian's Chromium, checked with axe) ----------------
+
+from tutti.accounts.tests.test_browser import (  # noqa: E402  (the shared browser fixtures)
+    SCREENSHOT_DIR,
+    assert_no_browser_problems,
+    assert_no_serious_axe_violations,
+    browser,  # noqa: F401
+    expect,
+    page,  # noqa: F401
+    strict_page,  # noqa: F401
+)
+
+
+def _sign_in(tab, role=Role.COORDINATOR):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username="cora", password="correct horse battery staple")
+    user.groups.add(Group.objects.get_or_create(name=str(role))[0])
+    tab.goto("/account/sign-in/")
+    tab.get_by_label("Email address or username").fill("cora")
+    tab.get_by_label("Password", exact=True).fill("correct horse battery staple")
+    with tab.expect_navigation():
+        tab.get_by_role("button", name="Sign in").click()
+    return user
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_a_browser_a_bad_file_shows_its_lines_and_a_good_one_its_referrals(page, tmp_path):  # noqa: F811
+    ProgrammeFactory(code="CAMDEN-16-24", min_age=16, max_age=24)
+    _sign_in(page)
+    page.goto("/referrals/import/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import referrals from a file")
+    assert_no_serious_axe_violations(page)
+
+    rows = people(3)
+    rows[1]["postcode"] = "QQ1 1ZZ"
+    bad = tmp_path / "partner-referrals.csv"
+    bad.write_bytes(csv_bytes(rows))
+    page.get_by_label("Upload a CSV file of referrals").set_input_files(str(bad))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload and check").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Nothing was imported")
+    expect(page.locator("table")).to_contain_text("postcode")
+    page.screenshot(path=str(SCREENSHOT_DIR / "tutti-import-problems.png"), full_page=True)
+    assert_no_serious_axe_violations(page)
+
+    good = tmp_path / "partner-referrals-corrected.csv"
+    good.write_bytes(csv_bytes(people(3)))
+    page.goto("/referrals/import/")
+    page.get_by_label("Upload a CSV file of referrals").set_input_files(str(good))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Upload and check").click()
+    expect(page.locator(".nhsuk-panel")).to_contain_text("3 referrals from this file")
+    page.screenshot(path=str(SCREENSHOT_DIR / "tutti-import-done.png"), full_page=True)
+    assert_no_serious_axe_violations(page)
+    assert Referral.objects.count() == 3
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_a_browser_the_status_page_updates_itself_under_the_csp(strict_page):  # noqa: F811
+    user = _sign_in(strict_page)
+    job = ReferralImport.objects.create(
+        file_name="big.csv", uploaded_by=user, status="checking", rows_total=10000
+    )
+    strict_page.goto(f"/referrals/import/{job.pk}/")
+    expect(strict_page.locator("#import-progress")).to_contain_text("Checked 0 of 10,000 rows")
+    ReferralImport.objects.filter(pk=job.pk).update(rows_checked=5000)
+    expect(strict_page.locator("#import-progress")).to_contain_text("Checked 5,000 of 10,000")
+    ReferralImport.objects.filter(pk=job.pk).update(
+        status="rejected", row_problems=[{"line": 7, "field": "postcode", "message": "Bad."}]
+    )
+    expect(strict_page.locator("#problems")).to_be_visible()
+    strict_page.screenshot(path=str(SCREENSHOT_DIR / "tutti-import-polled.png"), full_page=True)
+    assert_no_browser_problems(strict_page)
