@@ -189,7 +189,8 @@ def _record(candidate, details, actor, at, programme, referral_fields):
     referral.full_clean(exclude=["person"])
     referral.save()
     ReferralEvent.objects.create(referral=referral, status=Status.RECEIVED, at=at, actor=actor)
-    if referral.referrer_email or subject.email:
+    # A referral held for review (e.g. the public form's honeypot) is not acknowledged.
+    if (referral.referrer_email or subject.email) and not referral.needs_review_reason:
         from tutti.referrals.notifications import send_acknowledgement
 
         transaction.on_commit(lambda: send_acknowledgement.enqueue(referral.pk))

@@ -18,7 +18,7 @@ def _recipient(referral):
 def send_acknowledgement(referral_id: int) -> None:
     referral = Referral.objects.select_related("person", "programme").get(pk=referral_id)
     to = _recipient(referral)
-    if not to:
+    if not to or referral.needs_review_reason:
         return
     context = {"referral": referral, "service": settings.TUTTI_ORGANISATION_NAME}
     send_mail(

@@ -120,17 +120,9 @@ def referral_details(journey, *, consent_statement, automated):
     lines.append(f"Consent: {consent_statement}")
     fields["reason"] = "\n\n".join(line for line in lines if line)
     if automated:
-        # No acknowledgement may go to an address a bot typed in: keep the addresses in the
-        # note for the coordinator instead of the fields the acknowledgement is sent to.
-        given = [f"the person's: {person['email']}"] if person["email"] else []
-        if fields.get("referrer_email"):
-            given.append(f"the referrer's: {fields['referrer_email']}")
-        person["email"] = ""
-        fields["referrer_email"] = ""
-        note = REVIEW_NOTE
-        if given:
-            note += " Email addresses given: " + "; ".join(given) + "."
-        fields["needs_review_reason"] = note
+        # Kept, never dropped, but held for a coordinator: no acknowledgement is sent to an
+        # address a bot may have typed (see notifications.send_acknowledgement).
+        fields["needs_review_reason"] = REVIEW_NOTE
     return person, fields
 
 
