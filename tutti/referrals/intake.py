@@ -186,7 +186,9 @@ def _record(candidate, details, actor, at, programme, referral_fields):
     referral = _new_referral(
         candidate, details, subject, match, at, programme, referral_fields, place=_place
     )
-    referral.full_clean(exclude=["person"])
+    # The database enforces the unique reference and idempotency key (a clash is an
+    # IntegrityError the callers handle); asking it first would cost two queries a referral.
+    referral.full_clean(exclude=["person"], validate_unique=False, validate_constraints=False)
     referral.save()
     ReferralEvent.objects.create(referral=referral, status=Status.RECEIVED, at=at, actor=actor)
     # A referral held for review (e.g. the public form's honeypot) is not acknowledged.

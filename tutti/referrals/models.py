@@ -314,10 +314,8 @@ class PendingReferral(models.Model):
 # Every create, update and delete is recorded with its actor and address (django-auditlog).
 from auditlog.registry import auditlog  # noqa: E402
 
-for _model in (
-    Referral,
-    ReferralEvent,
-):
-    auditlog.register(_model)
+# "pending" is the reverse side of PendingReferral.referral: logging it costs a query a save.
+auditlog.register(Referral, exclude_fields=["pending"])
+auditlog.register(ReferralEvent)
 # What the referrer typed stays out of the log: it is emptied once the referral is made.
 auditlog.register(PendingReferral, exclude_fields=["data", "token_hash"])
