@@ -88,11 +88,13 @@ def health(request):
 
 
 def _register_routers():
+    from tutti.outcomes.api import router as measures_router
     from tutti.programmes.api import router as programmes_router
     from tutti.referrals.api import router as referrals_router
 
     api.add_router("/referrals", referrals_router)
     api.add_router("/programmes", programmes_router)
+    api.add_router("/measures", measures_router)
 
 
 _register_routers()

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "tutti.people",
     "tutti.referrals",
     "tutti.workforce",
+    "tutti.outcomes",
     "tutti.waitlist",
 ]
 if TUTTI_ENV != "production":

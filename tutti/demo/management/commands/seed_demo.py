@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from tutti.demo.builders import DEMO_LOGINS, MINIMUM_PEOPLE, build_demo
+from tutti.demo.builders.outcomes import build_outcomes
 from tutti.people.models import Person
 
 
@@ -73,6 +74,7 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         summary = build_demo(people=people, seed=seed, progress=progress)
+        build_outcomes(seed=seed)  # baseline and end measures, feedback
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo service ready in {time.monotonic() - started:.1f} s: "
