@@ -96,7 +96,10 @@ def solve(problem: Problem) -> Solution:
     if problem.policy.equity:
         basis = net.max_places()
         share = _priority_shares(problem)
-        minimum = {q: math.floor(share[q] * basis + 1e-9) for q in QUINTILES}
+        # Never more than the quintile has referrals with an option: when there are places
+        # for nearly everyone, a quintile's share of the priority can exceed its headcount.
+        people = np.bincount(net.ref_quintile, minlength=6)
+        minimum = {q: min(math.floor(share[q] * basis + 1e-9), int(people[q])) for q in QUINTILES}
         equity = (basis, share)
 
     flow, status, solver_seconds = net.min_cost_flow(minimum)

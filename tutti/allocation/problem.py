@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 MAX_ERRORS = 20  # past this many, the message says how many more there were
+# Beyond any real service, and small enough that sums and scaled costs cannot overflow.
+MAX_NUMBER = 1e12
+MAX_COUNT = 1_000_000_000
 QUINTILES = (1, 2, 3, 4, 5)
 
 
@@ -279,10 +282,12 @@ def _build(slots, referrals, policy, errors) -> Problem:
             errors.append(f"{where}: capacity must be a whole number, not {_kind(cap)}")
         elif cap < 0:
             errors.append(f"{where}: capacity must not be negative (it is {cap})")
+        elif cap > MAX_COUNT:
+            errors.append(f"{where}: capacity must be at most {MAX_COUNT:,} (it is {cap})")
         if ok and sid not in slot_index:
             slot_index[sid] = len(slot_ids)
             slot_ids.append(sid)
-            capacity.append(cap if _is_int(cap) and cap >= 0 else 0)
+            capacity.append(cap if _is_int(cap) and 0 <= cap <= MAX_COUNT else 0)
 
     seen: dict[str, str] = {}
     ids, priority, waited, quintile = [], [], [], []
@@ -299,10 +304,14 @@ def _build(slots, referrals, policy, errors) -> Problem:
             errors.append(f"{where}: priority must be a finite number, not {pri}")
         elif pri < 0:
             errors.append(f"{where}: priority must not be negative (it is {pri})")
+        elif pri > MAX_NUMBER:
+            errors.append(f"{where}: priority must be at most {MAX_NUMBER:g} (it is {pri})")
         if not _is_int(days):
             errors.append(f"{where}: waited_days must be a whole number, not {_kind(days)}")
         elif days < 0:
             errors.append(f"{where}: waited_days must not be negative (it is {days})")
+        elif days > MAX_COUNT:
+            errors.append(f"{where}: waited_days must be at most {MAX_COUNT:,} (it is {days})")
         if q is not None and not (_is_int(q) and 1 <= q <= 5):
             errors.append(f"{where}: imd_quintile must be 1 to 5 or null, not {q!r}")
         used: dict[str, int] = {}
@@ -320,6 +329,8 @@ def _build(slots, referrals, policy, errors) -> Problem:
                 errors.append(f"{at}: value must be a number, not {_kind(value)}")
             elif not math.isfinite(value):
                 errors.append(f"{at}: value must be a finite number, not {value}")
+            elif abs(value) > MAX_NUMBER:
+                errors.append(f"{at}: value must be between -{MAX_NUMBER:g} and {MAX_NUMBER:g}")
             if not errors:
                 option_slot.append(slot_index[sid])
                 option_value.append(float(value))
@@ -367,16 +378,22 @@ def _check_arrays(p: Problem) -> None:
         errors.append("slot ids are not unique")
     if not np.all(np.isfinite(p.priority)) or np.any(p.priority < 0):
         errors.append("priority must be finite and not negative")
-    if np.any(p.waited_days < 0):
-        errors.append("waited_days must not be negative")
+    elif np.any(p.priority > MAX_NUMBER):
+        errors.append(f"priority must be at most {MAX_NUMBER:g}")
+    if np.any(p.waited_days < 0) or np.any(p.waited_days > MAX_COUNT):
+        errors.append(f"waited_days must be from 0 to {MAX_COUNT:,}")
     if np.any((p.quintile < 0) | (p.quintile > 5)):
         errors.append("quintile must be 0 (unknown) or 1 to 5")
     if k and (p.option_slot.min() < 0 or p.option_slot.max() >= m):
         errors.append("option_slot refers to a slot that does not exist")
     if not np.all(np.isfinite(p.option_value)):
         errors.append("option values must be finite")
+    elif np.any(np.abs(p.option_value) > MAX_NUMBER):
+        errors.append(f"option values must be between -{MAX_NUMBER:g} and {MAX_NUMBER:g}")
     if np.any(p.capacity < 0):
         errors.append("capacity must not be negative")
+    elif np.any(p.capacity > MAX_COUNT):
+        errors.append(f"capacity must be at most {MAX_COUNT:,}")
     if errors:
         raise ProblemError(errors)
 

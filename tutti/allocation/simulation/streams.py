@@ -323,12 +323,11 @@ def _options(service: Service, xy, age, needs, rng):
 
     # Candidate (referral, slot) pairs: every slot at each near site, then keep the matches.
     cand = slot_table[near].reshape(len(xy), -1)  # [referral, k * per_site]
-    dist = np.repeat(distance, slot_table.shape[1], axis=1)
     ok = cand >= 0
     ok[ok] = service.slot_bands[cand[ok], np.repeat(age, ok.sum(axis=1))]
     rows, cols = np.nonzero(ok)
     slot = cand[rows, cols]
-    closeness = 1 - np.clip(dist[rows, cols] / 1.5, 0, 1)
+    closeness = 1 - np.clip(distance[rows, cols // slot_table.shape[1]] / 1.5, 0, 1)
     specialism = needs[rows, service.slot_specialism[slot]] & ~service.slot_is_group[slot]
     suit = 0.8 + 0.12 * closeness + 0.08 * specialism + 0.02 * service.slot_is_group[slot]
     suit = np.round(suit, 3)

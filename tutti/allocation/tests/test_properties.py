@@ -58,7 +58,8 @@ def best_by_brute_force(p):
             share = (
                 math.fsum(r.priority for r in refs if r.imd_quintile == q) / total if total else 0
             )
-            minimum[q] = math.floor(share * places + 1e-9)
+            people = sum(1 for r in refs if r.imd_quintile == q and r.options)
+            minimum[q] = min(math.floor(share * places + 1e-9), people)
     best = None
     for combo in allocations:
         got = {q: 0 for q in range(1, 6)}
