@@ -14,6 +14,8 @@ urlpatterns = [
     path("refer/professional/", include("tutti.referrals.professional.public_urls")),
     path("refer/", include("tutti.referrals.public.urls")),
     path("waiting-lists/", include("tutti.waitlist.urls")),
+    path("workforce/", include("tutti.workforce.urls")),
+    path("courses/", include("tutti.workforce.public_urls")),
     path("outcomes/", include("tutti.outcomes.urls")),
     path("questionnaire/", include("tutti.outcomes.public_urls")),
     path("back-office/", admin.site.urls),

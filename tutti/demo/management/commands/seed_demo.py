@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from tutti.demo.builders import DEMO_LOGINS, MINIMUM_PEOPLE, build_demo
 from tutti.demo.builders.outcomes import build_outcomes
+from tutti.demo.builders.workforce import build_workforce
 from tutti.people.models import Person
 
 
@@ -74,6 +75,7 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         summary = build_demo(people=people, seed=seed, progress=progress)
+        build_workforce(seed=seed)  # registration, supervision, placements, courses
         build_outcomes(seed=seed)  # baseline and end measures, feedback
         self.stdout.write(
             self.style.SUCCESS(
