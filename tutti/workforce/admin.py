@@ -6,9 +6,7 @@ from tutti.workforce.models import (
     CohortSession,
     Course,
     Participant,
-    PlacementLog,
     RegistrationWarning,
-    SupervisionRecord,
     Therapist,
     WeeklyAvailability,
 )
@@ -44,19 +42,8 @@ class RegistrationWarningAdmin(admin.ModelAdmin):
     filter_horizontal = ["recipients"]
 
 
-@admin.register(SupervisionRecord)
-class SupervisionRecordAdmin(admin.ModelAdmin):
-    list_display = ["held_on", "supervisor", "kind", "minutes"]
-    list_filter = ["kind"]
-    filter_horizontal = ["supervisees"]
-    raw_id_fields = ["supervisor", "recorded_by"]
-
-
-@admin.register(PlacementLog)
-class PlacementLogAdmin(admin.ModelAdmin):
-    list_display = ["trainee", "worked_on", "hours", "activity"]
-    list_filter = ["activity"]
-    raw_id_fields = ["trainee", "recorded_by"]
+# Supervision records and placement logs are not in the back office: only clinical leads
+# and the therapists themselves see them (workforce pages).
 
 
 class CohortSessionInline(admin.TabularInline):
