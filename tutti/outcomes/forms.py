@@ -122,6 +122,13 @@ class EntryForm(forms.Form):
         if measure.definition.get("options_descending"):
             choices.reverse()
         self.item_names = []
+        # Answers already given online (a half-finished form) start the form off.
+        given = list(response.answers or [])
+
+        def started(number):
+            value = given[number - 1] if number <= len(given) else None
+            return "" if value is None else str(value)
+
         if self.goal_based:
             goals = list(response.goals) + [""] * MAX_GOALS
             for number in range(1, MAX_GOALS + 1):
@@ -136,6 +143,7 @@ class EntryForm(forms.Form):
                     label=f"Goal {number}: rating from 0 to 10",
                     required=False,
                     choices=[("", NOT_ANSWERED), *choices],
+                    initial=started(number),
                 )
                 self.item_names.append(f"item_{number}")
             return
@@ -146,7 +154,7 @@ class EntryForm(forms.Form):
                 required=False,
                 choices=[*choices, ("", NOT_ANSWERED)],
                 widget=forms.RadioSelect if len(choices) <= 5 else forms.Select,
-                initial="",
+                initial=started(item["number"]),
             )
             self.item_names.append(name)
 

@@ -104,11 +104,11 @@ def test_a_half_finished_form_keeps_its_answers(client, therapist):
     )
     page = later.get("/questionnaire/question/1/").content.decode()
     assert re.search(r'value="7"\s+checked', page)
-    # The therapist sees how far it got.
-    assert (
-        "2 of 4 answered so far"
-        in client.get(f"/outcomes/responses/{response.pk}/").content.decode()
-    )
+    # The therapist sees how far it got, and finishing it on paper starts from those answers.
+    detail = client.get(f"/outcomes/responses/{response.pk}/").content.decode()
+    assert "2 of 4 answered so far" in detail
+    entry = client.get(f"/outcomes/responses/{response.pk}/enter/").content.decode()
+    assert re.search(r'<option value="7"\s+selected', entry)
 
 
 def test_a_question_can_be_skipped_and_an_empty_answer_is_explained(client, therapist):
