@@ -147,7 +147,7 @@ class Person(models.Model):
         """Records whose history belongs to this person's trail."""
         referrals = list(self.referrals.all())
         events = [event for referral in referrals for event in referral.events.all()]
-        return [*self.contacts.all(), *referrals, *events]
+        return [*self.contacts.all(), *referrals, *events, *self.outcome_responses.all()]
 
 
 class Contact(models.Model):
