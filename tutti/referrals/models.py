@@ -245,7 +245,8 @@ class ReferralImport(models.Model):
     rows_checked = models.PositiveIntegerField(default=0)
     rows_imported = models.PositiveIntegerField(default=0)
     people_matched = models.PositiveIntegerField(
-        default=0, help_text="Referrals linked to someone already known, for a coordinator to confirm"
+        default=0,
+        help_text="Referrals linked to someone already known, for a coordinator to confirm",
     )
     problem = models.TextField(blank=True, help_text="Why the whole file was refused")
     row_problems = models.JSONField(

@@ -7,7 +7,6 @@ from django.core.management.base import BaseCommand, CommandError
 from tutti.demo.builders import DEMO_LOGINS, DEMO_PASSWORD
 
 
-
 class Command(BaseCommand):
     help = "Print the demo log-ins (one per role) and their shared password."
 

@@ -6,13 +6,14 @@ Deterministic: running it again on the same files writes the same bytes.
 
 What it keeps:
 
-* postcodes: every postcode in the districts NW1, NW5, N7, WC1* (Camden/Islington), HR1,
-  HR4 (Herefordshire); every 40th in CF10 (Cardiff) and EH1 (Edinburgh) and every 20th in
-  BT1 (Belfast), plus CF10 3AT and EH1 2NG and the demo people's postcodes
-  (tutti/demo/data/postcodes.csv), so that `make run` places every demo person; 30 English postcodes drawn at random from each
-  IMD 2025 decile and 30 from Wales; the first 5 with no grid reference, the first 5 that
-  took the `nearest` LSOA, the first 3 `NPT …` and `W1M …` (terminated, not valid by
-  BS 7666: the importer must reject them); the postcodes of the GP practices kept;
+* postcodes: every postcode in the districts NW1, NW5, N7, WC1* (Camden/Islington), HR1, HR4
+  (Herefordshire); every 40th in CF10 (Cardiff) and EH1 (Edinburgh) and every 20th in BT1
+  (Belfast), plus CF10 3AT and EH1 2NG and the demo people's postcodes
+  (tutti/demo/data/postcodes.csv), so that `make run` places every demo person; 30 English
+  postcodes drawn at random from each IMD 2025 decile and 30 from Wales; the first 5 with no
+  grid reference, the first 5 that took the `nearest` LSOA, the first 3 `NPT …` and `W1M …`
+  (terminated, not valid by BS 7666: the importer must reject them); the postcodes of the GP
+  practices kept;
 * areas: the IMD 2025 and centroid rows of the kept LSOA 2021s, the RUC 2011 and WIMD 2019
   rows of the kept LSOA 2011s, the first 10 SIMD and NIMDM rows (the derived lookup has no
   Scottish or NI areas, so these only exercise the importer);
