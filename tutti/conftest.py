@@ -1,6 +1,9 @@
 import pytest
 from django.core.cache import cache
 
+# The real-browser fixtures, for any test that asks for them.
+from tutti.core.tests.browser import browser, page, strict_page  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _fresh_state(settings):

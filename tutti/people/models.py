@@ -63,6 +63,29 @@ class StatedGender(models.TextChoices):
     NOT_KNOWN = "X", "Not known"
 
 
+# What a referral may tell us about a person: every route's person details, and what a new
+# record is made from when a coordinator says a matched referral is for someone else.
+PERSON_DETAIL_FIELDS = (
+    "given_name",
+    "family_name",
+    "preferred_name",
+    "date_of_birth",
+    "nhs_number",
+    "postcode",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "email",
+    "phone",
+    "preferred_language",
+    "interpreter_needed",
+    "communication_needs",
+    "access_needs",
+    "ethnicity",
+    "gender",
+)
+
+
 class GeographyStatus(models.TextChoices):
     NOT_CHECKED = "not_checked", "Not checked yet"
     FOUND = "found", "Found"

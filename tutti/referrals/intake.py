@@ -20,30 +20,12 @@ from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from tutti.core.vocab import Circumstance, Need, validate_codes
-from tutti.people.models import Person, normalise_nhs_number
+from tutti.people.models import PERSON_DETAIL_FIELDS, Person, normalise_nhs_number
 from tutti.people.services import person_locate
 from tutti.programmes.eligibility import check_eligibility
 from tutti.referrals.models import PersonMatch, Referral, ReferralEvent, Status
 
-PERSON_FIELDS = {
-    "given_name",
-    "family_name",
-    "preferred_name",
-    "date_of_birth",
-    "nhs_number",
-    "postcode",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "email",
-    "phone",
-    "preferred_language",
-    "interpreter_needed",
-    "communication_needs",
-    "access_needs",
-    "ethnicity",
-    "gender",
-}
+PERSON_FIELDS = set(PERSON_DETAIL_FIELDS)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tutti.geography.services import resolve_postcode
-from tutti.people.models import Person
+from tutti.people.models import PERSON_DETAIL_FIELDS, Person
 from tutti.people.services import person_create
 from tutti.programmes.eligibility import check_eligibility
 from tutti.referrals.models import PersonMatch, Referral, ReferralEvent, Status
@@ -142,28 +142,6 @@ def referral_confirm_person_match(*, referral, actor, at=None) -> Referral:
     return locked
 
 
-# The details a referral sends about a person that a new record is made from.
-_SUBMITTED_PERSON_FIELDS = (
-    "given_name",
-    "family_name",
-    "preferred_name",
-    "date_of_birth",
-    "nhs_number",
-    "postcode",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "email",
-    "phone",
-    "preferred_language",
-    "interpreter_needed",
-    "communication_needs",
-    "access_needs",
-    "ethnicity",
-    "gender",
-)
-
-
 @transaction.atomic
 def referral_separate_person(*, referral, actor, at=None) -> Referral:
     """The coordinator says the referral is for someone else than the person it was matched
@@ -175,7 +153,7 @@ def referral_separate_person(*, referral, actor, at=None) -> Referral:
     """
     locked = _lock_unconfirmed_match(referral)
     sent = locked.submitted_person or {}
-    details = {name: sent[name] for name in _SUBMITTED_PERSON_FIELDS if sent.get(name) is not None}
+    details = {name: sent[name] for name in PERSON_DETAIL_FIELDS if sent.get(name) is not None}
     if isinstance(details.get("date_of_birth"), str):
         try:
             details["date_of_birth"] = date.fromisoformat(details["date_of_birth"])

@@ -11,7 +11,7 @@ from django.test import Client
 
 from tutti.accounts.roles import Role
 from tutti.accounts.tests.factories import UserFactory
-from tutti.accounts.tests.test_browser import (  # noqa: F401  (fixtures)
+from tutti.core.tests.browser import (  # noqa: F401  (fixtures)
     SCREENSHOT_DIR,
     _open_tab,
     assert_no_browser_problems,

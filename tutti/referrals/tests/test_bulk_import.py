@@ -550,7 +550,7 @@ def test_the_template_can_be_downloaded(client, coordinator):
 
 # ---- In a real browser (Playwright + Debian's Chromium, checked with axe) ----------------
 
-from tutti.accounts.tests.test_browser import (  # noqa: E402  (the shared browser fixtures)
+from tutti.core.tests.browser import (  # noqa: E402  (the shared browser fixtures)
     SCREENSHOT_DIR,
     assert_no_browser_problems,
     assert_no_serious_axe_violations,

@@ -471,7 +471,7 @@ def test_the_referral_status_is_in_plain_words_with_each_date(client, gp, progra
 
 # In a real browser, with axe (skipped without Debian's Chromium, as in accounts/tests)
 
-from tutti.accounts.tests.test_browser import (  # noqa: E402
+from tutti.core.tests.browser import (  # noqa: E402
     SCREENSHOT_DIR,
     assert_no_browser_problems,
     assert_no_serious_axe_violations,

@@ -13,14 +13,14 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 
-from tutti.accounts.tests.test_browser import (  # noqa: F401 (browser and page are fixtures)
+from tutti.core.tests.browser import (
     SCREENSHOT_DIR,
     assert_no_browser_problems,
     assert_no_serious_axe_violations,
     assert_styled,
-    browser,
     expect,
-    page,
+    tab_to,
+    type_into,  # noqa: F401 (browser and page are fixtures)
 )
 from tutti.referrals.models import Referral, ReferrerRelationship
 from tutti.referrals.public import abuse
@@ -35,21 +35,6 @@ PHONE = {"width": 375, "height": 812}
 def phone(page):  # noqa: F811
     page.set_viewport_size(PHONE)
     return page
-
-
-def tab_to(page, target, limit=80):  # noqa: F811
-    """Press Tab until `target` has the focus: proof that a keyboard can reach it."""
-    for _ in range(limit):
-        if target.evaluate("element => element === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"the Tab key never reached {target}")
-
-
-def type_into(page, label, text):  # noqa: F811
-    field = page.get_by_label(label, exact=True)
-    tab_to(page, field)
-    page.keyboard.type(text)
 
 
 def tick(page, label, exact=True):  # noqa: F811

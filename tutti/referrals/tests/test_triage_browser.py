@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from tutti.accounts.tests.test_browser import (  # noqa: F401 (browser and page are fixtures)
+from tutti.core.tests.browser import (  # noqa: F401 (browser and page are fixtures)
     PASSWORD,
     SCREENSHOT_DIR,
     assert_no_browser_problems,

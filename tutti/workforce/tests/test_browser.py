@@ -13,15 +13,14 @@ from django.core import mail
 from django.utils import timezone
 
 from tutti.accounts.roles import Role
-from tutti.accounts.tests.test_browser import (  # noqa: F401 (browser, page, strict_page are fixtures)
+from tutti.core.tests.browser import (
     SCREENSHOT_DIR,
     assert_no_browser_problems,
     assert_no_serious_axe_violations,
     assert_styled,
-    browser,
     expect,
-    page,
-    strict_page,
+    tab_to,
+    type_into,  # noqa: F401 (browser, page, strict_page are fixtures)
 )
 from tutti.workforce.models import Attendance, Participant
 from tutti.workforce.tests.factories import (
@@ -36,21 +35,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 375, "height": 812}
 PASSWORD = "correct horse battery staple"
-
-
-def tab_to(page, target, limit=80):  # noqa: F811
-    """Press Tab until `target` has the focus: proof that a keyboard can reach it."""
-    for _ in range(limit):
-        if target.evaluate("element => element === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"the Tab key never reached {target}")
-
-
-def type_into(page, label, text):  # noqa: F811
-    field = page.get_by_label(label, exact=True)
-    tab_to(page, field)
-    page.keyboard.type(text)
 
 
 def press(page, target):  # noqa: F811
