@@ -112,10 +112,14 @@ def _open_tab(browser, live_server, *, bypass_csp):
     tab.on("console", on_console)
     tab.on("response", on_response)
     tab.on("pageerror", lambda error: problem(f"script error: {error}"))
-    tab.on(
-        "requestfailed",
-        lambda request: problem(f"request failed: {request.url} {request.failure}", request.url),
-    )
+
+    def on_request_failed(request):
+        # ERR_ABORTED is the browser dropping a request because the page moved on (a favicon
+        # still loading when a form is sent): not a fault of the page.
+        if "ERR_ABORTED" not in (request.failure or ""):
+            problem(f"request failed: {request.url} {request.failure}", request.url)
+
+    tab.on("requestfailed", on_request_failed)
     return context, tab
 
 
