@@ -28,7 +28,7 @@ migrate: install
 	$(PY) manage.py migrate --no-input
 
 demo: migrate
-	$(PY) manage.py import_geography tutti/geography/data/sample --if-empty --no-progress
+	$(PY) manage.py import_geography tutti/geography/data/sample --if-empty --no-progress --verbosity 0
 	$(PY) manage.py seed_demo --if-empty
 
 worker: install
@@ -38,8 +38,9 @@ worker: install
 run: demo
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py demo_logins --url http://$(HOST):$(PORT)
+	@echo "The background worker's output (including the demo's emails) goes to var/worker.log"
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(PY) manage.py db_worker & \
+	  $(PY) manage.py db_worker > var/worker.log 2>&1 & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
