@@ -150,7 +150,11 @@ class Person(models.Model):
                 violation_error_message="Someone with this NHS number is already recorded.",
             )
         ]
-        indexes = [models.Index(fields=["family_name", "date_of_birth"])]
+        indexes = [
+            models.Index(fields=["family_name", "date_of_birth"]),
+            # Finding someone already known: same date of birth and postcode, then the name.
+            models.Index(fields=["postcode", "date_of_birth"]),
+        ]
 
     def clean(self):
         self.nhs_number = normalise_nhs_number(self.nhs_number)
