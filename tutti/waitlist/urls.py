@@ -10,4 +10,5 @@ urlpatterns = [
     path("<str:code>/", views.programme_list, name="programme"),
     path("<str:code>/export.csv", views.programme_export, name="export"),
     path("<str:code>/policy/", views.policy_edit, name="policy"),
+    path("<str:code>/allocate/", views.allocate, name="allocate"),
 ]

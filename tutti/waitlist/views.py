@@ -14,6 +14,7 @@ from tutti.referrals.selectors import referral_for_user
 from tutti.waitlist import services
 from tutti.waitlist.forms import FilterForm, PolicyForm
 from tutti.waitlist.priority import COMPONENTS, weights_of
+from tutti.waitlist.proposals import proposal_build
 from tutti.waitlist.selectors import age_band, policy_for, waiting_list
 
 MANAGERS = (Role.COORDINATOR, Role.ADMINISTRATOR)
@@ -170,3 +171,26 @@ def _preview(programme, old_weights, new_weights, limit=25):
         "changed": sum(1 for e in new if old_position[e.referral.pk] != e.position),
         "total": len(new),
     }
+
+
+@role_required(*MANAGERS)
+def allocate(request, code):
+    """A dry-run proposal of one-to-one offers (GET); confirming it makes the offers (POST)."""
+    programme = get_object_or_404(Programme, code=code)
+    if request.method == "POST":
+        pairs, bad = services.parse_assignments(request.POST.getlist("assignment"))
+        if not pairs and not bad:
+            messages.error(request, "There were no offers to confirm. Make a new proposal.")
+            return redirect("waitlist:allocate", code=programme.code)
+        result = services.allocation_confirm(
+            programme=programme, assignments=pairs, actor=request.user
+        )
+        result.skipped[:0] = bad
+        return render(
+            request, "waitlist/allocate_done.jinja", {"programme": programme, "result": result}
+        )
+    equity = request.GET.get("equity") == "on" if "run" in request.GET else True
+    proposal = proposal_build(programme, equity=equity)
+    return render(
+        request, "waitlist/allocate.jinja", {"programme": programme, "proposal": proposal}
+    )

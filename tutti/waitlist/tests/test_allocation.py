@@ -1,0 +1,262 @@
+"""One-to-one allocation: capacity, the proposal page, confirming offers, the command."""
+
+import json
+from datetime import date, time, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from tutti.accounts.roles import Role
+from tutti.accounts.tests.factories import UserFactory
+from tutti.referrals.models import ReferralEvent, Status
+from tutti.referrals.tests.factories import ReferralFactory
+from tutti.waitlist import services
+from tutti.waitlist.capacity import individual_capacity
+from tutti.waitlist.proposals import proposal_build
+from tutti.waitlist.tests.allocation_helpers import (
+    programme_at_a_site,
+    therapist_with_slots,
+    waiting,
+)
+from tutti.workforce.models import WeeklyAvailability
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordinator(client):
+    user = UserFactory(roles=[Role.COORDINATOR])
+    client.force_login(user)
+    return user
+
+
+# Capacity ---------------------------------------------------------------------------------
+
+
+def test_places_are_slots_at_the_programme_sites_capped_by_weekly_capacity_less_clients():
+    programme, site = programme_at_a_site()
+    elsewhere = programme_at_a_site("OTHER")[1]
+    busy = therapist_with_slots(site, 5, weekly_capacity=3)
+    ReferralFactory(therapist=busy, status=Status.ACTIVE)
+    ReferralFactory(therapist=busy, status=Status.COMPLETED)  # finished: frees the slot
+    free = therapist_with_slots(site, 2)
+    far = therapist_with_slots(elsewhere, 4)  # works only at another programme's site
+    group_only = therapist_with_slots(site, 0)
+    group_only.sites.add(site)
+    WeeklyAvailability.objects.create(
+        therapist=group_only, site=site, weekday=0, start=time(9), end=time(10), for_groups=True
+    )
+
+    places = {s.therapist: s.places for s in individual_capacity(programme)}
+
+    assert places == {busy: 2, free: 2}
+    assert far not in places and group_only not in places
+
+
+def test_a_therapist_whose_registration_has_lapsed_is_given_nobody():
+    programme, site = programme_at_a_site()
+    lapsed = therapist_with_slots(site, 3, registration_expires=date.today() - timedelta(days=1))
+    referral = waiting(programme)
+
+    proposal = proposal_build(programme)
+    tampered = services.allocation_confirm(
+        programme=programme, assignments=[(referral.reference, lapsed.pk)], actor=None
+    )
+
+    assert individual_capacity(programme) == []
+    assert proposal.proposed == []
+    assert tampered.offered == []
+    assert "may not take new clients" in tampered.skipped[0].reason
+    referral.refresh_from_db()
+    assert referral.status == Status.WAITING and referral.therapist is None
+
+
+# The proposal -----------------------------------------------------------------------------
+
+
+def test_proposal_puts_need_first_and_shows_the_comparison_with_first_come_first_served(
+    client, coordinator
+):
+    programme, site = programme_at_a_site()
+    therapist_with_slots(site, 2, weekly_capacity=2)
+    longest = waiting(programme, weeks=10)  # routine, least deprived, waited longest
+    urgent = waiting(programme, weeks=1, decile=1, urgency="urgent", no_other_support=True)
+    soon = waiting(programme, weeks=2, decile=2, urgency="soon")
+
+    response = client.get(reverse("waitlist:allocate", args=[programme.code]))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    offered = {r for r in (longest, urgent, soon) if f'value="{r.reference}:' in page}
+    assert offered == {urgent, soon}
+    assert {p.entry.referral for p in proposal_build(programme).fcfs} == {longest, soon}
+    assert "First come, first served" in page
+    assert "People offered a place" in page
+    assert "100%" in page and "50%" in page  # share from quintiles 1-2: proposal vs FCFS
+    assert Status.WAITING == type(urgent).objects.get(pk=urgent.pk).status  # a dry run
+
+
+def test_equity_minimum_is_shown_and_can_be_turned_off(client, coordinator):
+    programme, site = programme_at_a_site()
+    therapist_with_slots(site, 2)
+    for _ in range(2):
+        waiting(programme, weeks=30, decile=10, urgency="urgent")
+    # Each less urgent than the two above, but together most of the list's priority.
+    poorer = [
+        waiting(programme, weeks=8, decile=1, urgency="soon", no_other_support=True)
+        for _ in range(3)
+    ]
+    url = reverse("waitlist:allocate", args=[programme.code])
+
+    with_equity = client.get(url).content.decode()
+    without = client.get(url, {"run": "1"}).content.decode()
+
+    assert "Fair share by deprivation quintile" in with_equity
+    assert "Quintile 1: at least 1, proposed 1" in with_equity
+    assert sum(f'value="{r.reference}:' in with_equity for r in poorer) == 1
+    assert sum(f'value="{r.reference}:' in without for r in poorer) == 0
+    assert "Fair share by deprivation quintile" not in without
+
+
+def test_a_matching_specialism_and_language_choose_the_therapist():
+    programme, site = programme_at_a_site()
+    therapist_with_slots(site, 1)
+    match = therapist_with_slots(site, 1, specialisms=["dementia"], languages=["Polish"])
+    referral = waiting(programme, circumstances=["dementia"], language="Polish")
+
+    proposal = proposal_build(programme)
+
+    [proposed] = proposal.proposed
+    assert proposed.therapist == match
+    assert proposed.value == pytest.approx(proposed.entry.priority.total * 1.4)
+    assert proposed.entry.referral == referral
+    assert "speaks Polish" in proposed.reasons
+
+
+@pytest.mark.parametrize("role", [Role.THERAPIST, Role.SUPERVISOR, Role.REFERRER])
+def test_other_roles_may_not_propose_or_confirm(client, role):
+    programme, _ = programme_at_a_site()
+    client.force_login(UserFactory(roles=[role]))
+    url = reverse("waitlist:allocate", args=[programme.code])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"assignment": "X:1"}).status_code == 403
+
+
+# Confirming -------------------------------------------------------------------------------
+
+
+def test_confirming_makes_offers_with_events_and_the_therapist(client, coordinator):
+    programme, site = programme_at_a_site()
+    therapist = therapist_with_slots(site, 2)
+    a, b = waiting(programme), waiting(programme)
+    url = reverse("waitlist:allocate", args=[programme.code])
+
+    response = client.post(
+        url, {"assignment": [f"{a.reference}:{therapist.pk}", f"{b.reference}:{therapist.pk}"]}
+    )
+
+    assert response.status_code == 200
+    assert "2 offers made" in response.content.decode()
+    for referral in (a, b):
+        referral.refresh_from_db()
+        assert referral.status == Status.OFFERED
+        assert referral.therapist == therapist
+        event = ReferralEvent.objects.filter(referral=referral).latest("at")
+        assert event.status == Status.OFFERED and event.actor == coordinator
+
+
+def test_a_stale_second_confirmation_never_over_fills_a_therapist(client, coordinator):
+    programme, site = programme_at_a_site()
+    therapist = therapist_with_slots(site, 2)
+    people = [waiting(programme) for _ in range(4)]
+    first = [(r.reference, therapist.pk) for r in people[:2]]
+    second = [(r.reference, therapist.pk) for r in people[2:]]  # made from the same capacity
+
+    services.allocation_confirm(programme=programme, assignments=first, actor=coordinator)
+    late = services.allocation_confirm(programme=programme, assignments=second, actor=coordinator)
+
+    assert late.offered == []
+    assert [s.reference for s in late.skipped] == [r.reference for r in people[2:]]
+    assert "has no place left" in late.skipped[0].reason
+    assert therapist.referrals.filter(status=Status.OFFERED).count() == 2
+
+
+def test_a_referral_no_longer_waiting_is_skipped_with_the_reason(client, coordinator):
+    programme, site = programme_at_a_site()
+    therapist = therapist_with_slots(site, 2)
+    gone = waiting(programme)
+    gone.status = Status.WITHDRAWN
+    gone.save()
+
+    response = client.post(
+        reverse("waitlist:allocate", args=[programme.code]),
+        {"assignment": f"{gone.reference}:{therapist.pk}"},
+    )
+
+    page = response.content.decode()
+    assert "0 offers made" in page
+    assert f"{gone.reference} is no longer waiting (now &#39;withdrawn&#39;)" in page
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    ["nonsense", "REF:abc", "R-NOPE:1", ":", "{ref}:999999", "{other}:{therapist}"],
+)
+def test_a_tampered_assignment_gets_a_clear_message_not_an_error(client, coordinator, tampered):
+    programme, site = programme_at_a_site()
+    therapist = therapist_with_slots(site, 2)
+    mine = waiting(programme)
+    other_programme, _ = programme_at_a_site("OTHER")
+    other = waiting(other_programme)
+    value = tampered.format(ref=mine.reference, other=other.reference, therapist=therapist.pk)
+
+    response = client.post(
+        reverse("waitlist:allocate", args=[programme.code]), {"assignment": value}
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "0 offers made" in page and "1 not offered" in page
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert mine.status == Status.WAITING and other.status == Status.WAITING
+
+
+def test_confirming_nothing_sends_the_coordinator_back_with_a_message(client, coordinator):
+    programme, _ = programme_at_a_site()
+    url = reverse("waitlist:allocate", args=[programme.code])
+    response = client.post(url, {}, follow=True)
+    assert "There were no offers to confirm" in response.content.decode()
+
+
+# The command ------------------------------------------------------------------------------
+
+
+def test_command_dry_run_prints_the_comparison_and_changes_nothing(capsys):
+    programme, site = programme_at_a_site()
+    therapist_with_slots(site, 1)
+    referral = waiting(programme)
+
+    call_command("allocate", "--programme", programme.code, "--dry-run")
+
+    out = capsys.readouterr().out
+    assert referral.reference in out and "FCFS" in out and "objective" in out
+    referral.refresh_from_db()
+    assert referral.status == Status.WAITING
+
+
+def test_command_json_prints_the_engine_solution_and_confirms(capsys):
+    programme, site = programme_at_a_site()
+    therapist = therapist_with_slots(site, 1)
+    referral = waiting(programme)
+
+    call_command("allocate", "--programme", programme.code, "--json")
+
+    solution = json.loads(capsys.readouterr().out)
+    assert solution["assignments"] == [
+        {"referral": referral.reference, "slot": f"T-{therapist.pk}"}
+    ]
+    assert set(solution) >= {"objective", "bound", "seconds"}
+    referral.refresh_from_db()
+    assert referral.status == Status.OFFERED and referral.therapist == therapist
