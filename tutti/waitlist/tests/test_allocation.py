@@ -4,7 +4,7 @@ import json
 from datetime import date, time, timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from tutti.accounts.roles import Role
@@ -260,3 +260,26 @@ def test_command_json_prints_the_engine_solution_and_confirms(capsys):
     assert set(solution) >= {"objective", "bound", "seconds"}
     referral.refresh_from_db()
     assert referral.status == Status.OFFERED and referral.therapist == therapist
+
+
+def test_a_fair_share_that_cannot_be_met_is_explained_not_crashed_on(client, coordinator, capsys):
+    programme, north = programme_at_a_site()
+    south = programme_at_a_site("OTHER")[1]
+    programme.sites.add(south)
+    therapist_with_slots(north, 1)
+    therapist_with_slots(south, 3)
+    for _ in range(2):  # most of the list's priority, but only one place where they asked
+        waiting(programme, decile=1, urgency="urgent", site=north)
+    for _ in range(2):
+        waiting(programme, decile=10, site=south)
+    url = reverse("waitlist:allocate", args=[programme.code])
+
+    page = client.get(url).content.decode()
+    without = client.get(url, {"run": "1"}).content.decode()
+
+    assert "The fair-share rule cannot be met" in page
+    assert "IMD quintile 1 should get at least 2 places" in page
+    assert 'name="assignment"' not in page
+    assert without.count('name="assignment"') == 3
+    with pytest.raises(CommandError, match="IMD quintile 1"):
+        call_command("allocate", "--programme", programme.code)
