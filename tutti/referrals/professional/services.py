@@ -123,7 +123,9 @@ class Link:
 def pending_referral_find(token: str, *, lock=False) -> Link:
     queryset = PendingReferral.objects.select_related("referral")
     if lock:
-        queryset = queryset.select_for_update()
+        # Lock only the pending row: PostgreSQL refuses FOR UPDATE on the outer join's
+        # nullable side (the referral, which does not exist yet).
+        queryset = queryset.select_for_update(of=("self",))
     pending = queryset.filter(token_hash=_hash(token or "")).first()
     if pending is None:
         return Link(LinkState.UNKNOWN)
