@@ -218,3 +218,33 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"Geography import {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+
+class AreaBoundary(models.Model):
+    """The simplified outline of an LSOA 2021, for drawing maps (never for finding which area
+    a point is in: the postcode lookup does that).
+
+    Loaded by `manage.py import_boundaries FILE` from a GeoJSON FeatureCollection such as
+    ../shared/data/lsoa21_boundaries_ew_simplified.geojson.gz (see tutti/geography/
+    boundaries.py); optional: without it, reports show tables and charts but no map. Every
+    import replaces the table whole. The geometry is kept as its GeoJSON text in WGS84
+    (longitude, latitude), with its bounding box so a map of one local authority can be
+    framed without reading every outline.
+    """
+
+    code = models.CharField(max_length=9, primary_key=True)
+    name = models.CharField(max_length=100, blank=True)
+    local_authority_code = models.CharField(max_length=9)
+    geometry = models.TextField(help_text="GeoJSON Polygon or MultiPolygon, WGS84")
+    min_long = models.FloatField()
+    min_lat = models.FloatField()
+    max_long = models.FloatField()
+    max_lat = models.FloatField()
+
+    class Meta:
+        ordering = ["code"]
+        indexes = [models.Index(fields=["local_authority_code"], name="geography_boundary_la")]
+        verbose_name_plural = "area boundaries"
+
+    def __str__(self):
+        return f"{self.code} {self.name}".strip()

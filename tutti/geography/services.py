@@ -101,6 +101,8 @@ def _lookup_sql(vendor):
     selected += [f"la.{column(LocalAuthority, name)}" for name in ("name", "nation")]
     area_key = column(Area, "code")
     areas = quote(Area._meta.db_table)
+    # The postcode itself last: `resolve_postcodes` reads it to tell its rows apart.
+    selected.append(f"p.{column(Postcode, 'postcode')}")
     return (
         f"SELECT {', '.join(selected)} "
         f"FROM {quote(Postcode._meta.db_table)} p "
@@ -108,22 +110,63 @@ def _lookup_sql(vendor):
         f"LEFT JOIN {areas} b ON b.{area_key} = p.{column(Postcode, 'lsoa11')} "
         f"LEFT JOIN {quote(LocalAuthority._meta.db_table)} la "
         f"ON la.{column(LocalAuthority, 'code')} = p.{column(Postcode, 'local_authority')} "
-        f"WHERE p.{column(Postcode, 'postcode')} = %s"
+        f"WHERE p.{column(Postcode, 'postcode')} "
     )
+
+
+def _checked(postcode):
+    """(normalised, answer): the answer when no lookup is needed (invalid, pseudo), else None."""
+    try:
+        normalised = normalise_postcode(postcode)
+    except ValidationError:
+        return None, Geography(postcode=None, status=INVALID)
+    if is_pseudo_postcode(normalised):
+        return normalised, Geography(postcode=normalised, status=PSEUDO)
+    return normalised, None
 
 
 def resolve_postcode(postcode, *, using=None):
     """The geography of one postcode, in one query (see the module docstring)."""
-    try:
-        normalised = normalise_postcode(postcode)
-    except ValidationError:
-        return Geography(postcode=None, status=INVALID)
-    if is_pseudo_postcode(normalised):
-        return Geography(postcode=normalised, status=PSEUDO)
+    normalised, answer = _checked(postcode)
+    if answer is not None:
+        return answer
     connection = connections[using or DEFAULT_DB_ALIAS]
     with connection.cursor() as cursor:
-        cursor.execute(_lookup_sql(connection.vendor), [normalised])
+        cursor.execute(_lookup_sql(connection.vendor) + "= %s", [normalised])
         row = cursor.fetchone()
+    return _geography(normalised, row)
+
+
+LOOKUP_BATCH = 500
+
+
+def resolve_postcodes(postcodes, *, using=None) -> dict:
+    """`resolve_postcode` for many postcodes, one query per 500 of them: {postcode as given:
+    Geography}. For files of thousands of referrals, where one query each adds up."""
+    answers = {}
+    wanted = {}  # normalised: [as given, ...]
+    for postcode in set(postcodes):
+        normalised, answers[postcode] = _checked(postcode)
+        if answers[postcode] is None:
+            wanted.setdefault(normalised, []).append(postcode)
+    connection = connections[using or DEFAULT_DB_ALIAS]
+    found = {}
+    keys = sorted(wanted)
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), LOOKUP_BATCH):
+            chunk = keys[start : start + LOOKUP_BATCH]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(_lookup_sql(connection.vendor) + f"IN ({marks})", chunk)
+            found.update((row[-1], row) for row in cursor.fetchall())
+    for normalised, given in wanted.items():
+        geography = _geography(normalised, found.get(normalised))
+        for postcode in given:
+            answers[postcode] = geography
+    return answers
+
+
+def _geography(normalised, row):
+    """A looked-up postcode's Geography from its row of `_lookup_sql` (None: not in it)."""
     if row is None:
         return Geography(postcode=normalised, status=NOT_FOUND)
 

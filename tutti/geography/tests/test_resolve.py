@@ -16,6 +16,7 @@ from tutti.geography.services import (
     gp_practice,
     is_gp_practice,
     resolve_postcode,
+    resolve_postcodes,
 )
 
 pytestmark = pytest.mark.usefixtures("sample_geography", "db")
@@ -167,6 +168,20 @@ def test_import_run_records_what_was_loaded(sample_geography):
     assert (postcodes["rows"], postcodes["loaded"], postcodes["bad"]) == (14277, 14269, 8)
     assert {"file", "line", "reason"} <= set(run.bad_rows[0])
     assert "W1M 0AA" in " ".join(row["reason"] for row in run.bad_rows)
+
+
+def test_many_postcodes_at_once_answer_as_one_at_a_time(monkeypatch):
+    import tutti.geography.services as services
+
+    monkeypatch.setattr(services, "LOOKUP_BATCH", 3)  # more than one query's worth
+    given = ["NW1 2DB", "nw12db", "N7 8DB", "HR1 2HX", "EH1 2NG", "NW1 9ZZ", "ZZ99 3VZ", "QX1 1AA"]
+    given += ["  Nw1  2dB "]
+    answers = resolve_postcodes(given)
+    assert set(answers) == set(given)
+    for postcode in given:
+        assert answers[postcode] == resolve_postcode(postcode)
+    assert answers["NW1 9ZZ"].status == "not_found"
+    assert answers["ZZ99 3VZ"].status == "pseudo" and answers["QX1 1AA"].status == "invalid"
 
 
 def test_distance_km():
