@@ -14,22 +14,27 @@ the sample geography (so postcodes resolve as in production), queues tasks in th
 production does, times the import of a generated file through
 `tutti.referrals.bulk.importer.import_referrals` (checks, then one transaction), then POSTs
 API_REQUESTS referrals to /api/v1/referrals with Django's test client in-process (the whole
-request path: middleware, token check, validation, intake, response).
+request path: middleware, token check, validation, intake, response): first one after
+another (`api_per_second`: one request's time, commits to disk included), then from
+API_THREADS threads of the same process at once (`api_concurrent_per_second`: what one
+server process with threads takes from several partner systems).
 """
 
 import csv
 import io
 import json
 import os
-import subprocess
 import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from bench.scratch import on_postgres, remove_sqlite, run_child
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 ROWS = 10_000
 API_REQUESTS = 1_000
+API_THREADS = 4  # requests in flight at once in the concurrent measurement (one process)
 IMPORT_TARGET_SECONDS = 10.0
 API_TARGET_PER_SECOND = 200.0
 PG_DATABASE = "tutti_bench_referrals"
@@ -39,55 +44,26 @@ def run() -> dict:
     results = {"targets": {"import_seconds": IMPORT_TARGET_SECONDS, "api_per_second": 200}}
     results["load_average_at_start"] = os.getloadavg()
     scratch = BASE_DIR / "var" / "bench_referrals.sqlite3"
-    _remove_sqlite(scratch)
+    remove_sqlite(scratch)
     try:
         results["sqlite"] = _child(f"sqlite:///{scratch}")
     finally:
-        _remove_sqlite(scratch)
+        remove_sqlite(scratch)
     results["postgresql"] = _on_postgres()
     measured = [r for r in (results["sqlite"], results["postgresql"]) if "skipped" not in r]
     results["import_under_target"] = all(r["import_under_target"] for r in measured)
     results["api_over_target"] = all(r["api_over_target"] for r in measured)
+    results["api_concurrent_over_target"] = all(r["api_concurrent_over_target"] for r in measured)
+    results["load_average_at_end"] = os.getloadavg()
     return results
 
 
 def _on_postgres():
-    server = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    try:
-        import psycopg
-
-        admin = psycopg.connect(server.replace("postgres://", "postgresql://"), autocommit=True)
-    except Exception as error:  # no server: say so, measure SQLite only
-        message = f"skipped: no PostgreSQL at {server.split('@')[-1]} ({type(error).__name__})"
-        print(f"referrals: {message}", file=sys.stderr)
-        return {"skipped": message}
-    with admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        admin.execute(f"CREATE DATABASE {PG_DATABASE}")
-        try:
-            return _child(server.rsplit("/", 1)[0] + f"/{PG_DATABASE}")
-        finally:
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+    return on_postgres(PG_DATABASE, _child, name="referrals")
 
 
 def _child(database_url):
-    env = dict(os.environ, TUTTI_ENV="test", DATABASE_URL=database_url)
-    child = subprocess.run(
-        [sys.executable, "-m", "bench.bench_referrals", "--child"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if child.returncode != 0:
-        raise RuntimeError(f"referrals benchmark failed:\n{child.stderr[-4000:]}")
-    return json.loads(child.stdout.strip().splitlines()[-1])
-
-
-def _remove_sqlite(path):
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return run_child("bench.bench_referrals", database_url, name="referrals")
 
 
 def nhs_numbers(start):
@@ -141,6 +117,16 @@ def sample_file(rows, postcodes, programme_code):
 
 def _measure():
     """Runs in the child, with DATABASE_URL set by run()."""
+    postcodes, data = setup()
+    result = time_import(data)
+    result.update(time_api(postcodes))
+    result.update(time_api_concurrent(postcodes))
+    print(json.dumps(result))
+
+
+def setup():
+    """Django set up on the scratch database: migrated, sample geography, the Camden programme.
+    Returns (postcodes to use, the CSV file's bytes)."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tutti.config.settings")
@@ -151,15 +137,10 @@ def _measure():
     # (TUTTI_ENV=test runs tasks immediately).
     override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}).enable()
     from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
 
-    from tutti.accounts.tokens import api_token_create
     from tutti.geography.importer import import_geography
     from tutti.geography.models import Postcode
     from tutti.programmes.models import Programme
-    from tutti.referrals.bulk.importer import import_referrals
-    from tutti.referrals.models import Referral
 
     call_command("migrate", verbosity=0)
     import_geography(BASE_DIR / "tutti" / "geography" / "data" / "sample", progress=False)
@@ -179,7 +160,14 @@ def _measure():
         local_authorities=["E09000007"],
         postcode_districts=["NW1"],
     )
-    data = sample_file(ROWS, postcodes, "CAMDEN-16-24")
+    return postcodes, sample_file(ROWS, postcodes, "CAMDEN-16-24")
+
+
+def time_import(data):
+    from django.db import connection
+
+    from tutti.referrals.bulk.importer import import_referrals
+    from tutti.referrals.models import Referral
 
     wall = time.perf_counter()
     cpu = time.process_time()
@@ -193,11 +181,22 @@ def _measure():
     import_cpu = time.process_time() - cpu
     assert not outcome.problems, outcome.problems[:5]
     assert Referral.objects.count() == ROWS
+    return {
+        "engine": connection.vendor,
+        "rows": ROWS,
+        "import_seconds": round(import_seconds, 2),
+        "import_cpu_seconds": round(import_cpu, 2),
+        "checking_seconds": round(stages["saving"] - wall, 2),
+        "saving_seconds": round(wall + import_seconds - stages["saving"], 2),
+        "rows_per_second": round(ROWS / import_seconds),
+        "people_matched": outcome.matched,
+        "import_under_target": import_seconds < IMPORT_TARGET_SECONDS,
+    }
 
-    _, token = api_token_create(name="bench", scopes=["referrals:create"])
-    client = Client()
-    numbers = nhs_numbers(700_000_000)
-    bodies = [
+
+def api_bodies(postcodes, count, start=700_000_000):
+    numbers = nhs_numbers(start)
+    return [
         {
             "route": "gp",
             "programme": "CAMDEN-16-24",
@@ -219,14 +218,29 @@ def _measure():
             "reason": "Low mood.",
             "consent_to_refer": True,
         }
-        for i in range(API_REQUESTS + 20)
+        for i in range(count)
     ]
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def api_client(name="bench"):
+    """A test client and the headers carrying a fresh token with the create scope."""
+    from django.test import Client
+
+    from tutti.accounts.tokens import api_token_create
+
+    _, token = api_token_create(name=name, scopes=["referrals:create"])
+    return Client(), {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def time_api(postcodes):
+    client, headers = api_client()
+    bodies = api_bodies(postcodes, API_REQUESTS + 20)
     for body in bodies[:20]:  # warm-up
         client.post("/api/v1/referrals", body, content_type="application/json", **headers)
     statuses = {}
     times = []
     started = time.perf_counter()
+    cpu = time.process_time()
     for body in bodies[20:]:
         t = time.perf_counter()
         response = client.post(
@@ -235,27 +249,71 @@ def _measure():
         times.append(time.perf_counter() - t)
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
     api_seconds = time.perf_counter() - started
+    api_cpu = time.process_time() - cpu
     times.sort()
     per_second = API_REQUESTS / api_seconds
-    result = {
-        "engine": connection.vendor,
-        "rows": ROWS,
-        "import_seconds": round(import_seconds, 2),
-        "import_cpu_seconds": round(import_cpu, 2),
-        "checking_seconds": round(stages["saving"] - wall, 2),
-        "saving_seconds": round(wall + import_seconds - stages["saving"], 2),
-        "rows_per_second": round(ROWS / import_seconds),
-        "people_matched": outcome.matched,
-        "import_under_target": import_seconds < IMPORT_TARGET_SECONDS,
+    return {
         "api_requests": API_REQUESTS,
         "api_statuses": statuses,
         "api_seconds": round(api_seconds, 2),
+        "api_cpu_seconds": round(api_cpu, 2),
         "api_per_second": round(per_second, 1),
         "api_ms_median": round(times[len(times) // 2] * 1000, 2),
         "api_ms_p95": round(times[int(len(times) * 0.95)] * 1000, 2),
         "api_over_target": per_second >= API_TARGET_PER_SECOND and statuses == {201: API_REQUESTS},
     }
-    print(json.dumps(result))
+
+
+def time_api_concurrent(postcodes, threads=API_THREADS):
+    """The same requests sent by several threads of this one process at once, as a server
+    process with threads takes them from several partner systems: while one request waits
+    for its commit to reach the disk, another runs."""
+    import threading
+
+    from django.db import connections
+    from django.test import Client
+
+    _, headers = api_client("bench-concurrent")
+    bodies = api_bodies(postcodes, API_REQUESTS + 20 * threads, start=800_000_000)
+    shares = [bodies[i::threads] for i in range(threads)]
+    statuses = {}
+    lock = threading.Lock()
+    ready = threading.Barrier(threads + 1)
+    done = threading.Barrier(threads + 1)
+
+    def send(share):
+        client = Client()
+        try:
+            for body in share[:20]:  # warm-up
+                client.post("/api/v1/referrals", body, content_type="application/json", **headers)
+            ready.wait()
+            for body in share[20:]:
+                response = client.post(
+                    "/api/v1/referrals", body, content_type="application/json", **headers
+                )
+                with lock:
+                    statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            done.wait()
+        finally:
+            connections.close_all()
+
+    workers = [threading.Thread(target=send, args=(share,)) for share in shares]
+    for worker in workers:
+        worker.start()
+    ready.wait()
+    started = time.perf_counter()
+    done.wait()
+    seconds = time.perf_counter() - started
+    for worker in workers:
+        worker.join()
+    per_second = sum(statuses.values()) / seconds
+    return {
+        "api_threads": threads,
+        "api_concurrent_statuses": statuses,
+        "api_concurrent_per_second": round(per_second, 1),
+        "api_concurrent_over_target": per_second >= API_TARGET_PER_SECOND
+        and statuses == {201: API_REQUESTS},
+    }
 
 
 if __name__ == "__main__":

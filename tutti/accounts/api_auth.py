@@ -15,7 +15,7 @@ class TokenAuth(HttpBearer):
         api_token = api_token_check(token)
         if api_token is None:
             return None
+        request.api_token = api_token  # for the API call's audit record, refused or not
         if not api_token.has_scope(self.scope):
             raise HttpError(403, f"This token does not have the '{self.scope}' scope.")
-        request.api_token = api_token
         return api_token

@@ -1,6 +1,11 @@
+import logging
+
 from django.conf import settings
+from django.db import DatabaseError
 from django.shortcuts import redirect
 from django.urls import reverse
+
+log = logging.getLogger(__name__)
 
 # Pages a signed-in but not yet verified user may still reach.
 _OPEN_PREFIXES = ("/static/", "/account/two-factor/", "/account/sign-out/")
@@ -23,3 +28,39 @@ class RequireTwoFactorMiddleware:
         ):
             return redirect(reverse("accounts:two_factor") + "?next=" + request.path)
         return self.get_response(request)
+
+
+# The partner-facing APIs. Not recorded: the load balancer's health check, and the open
+# directory feed (public data, no key, no personal data: crawlers would only fill the table).
+_API_PREFIXES = ("/api/", "/fhir/")
+_NOT_AUDITED = ("/api/v1/health", "/api/oruk/")
+
+
+class ApiCallAuditMiddleware:
+    """Record every API call (token, method, path without query string, status), whatever
+    answered it: the API, the body-size limit, a rate limit or a refused token."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        path = request.path
+        if path.startswith(_API_PREFIXES) and not path.startswith(_NOT_AUDITED):
+            api_call_record(request=request, status=response.status_code)
+        return response
+
+
+def api_call_record(*, request, status):
+    from tutti.accounts.models import ApiCall
+
+    token = getattr(request, "api_token", None)
+    try:
+        ApiCall.objects.create(
+            token=token if getattr(token, "pk", None) else None,
+            method=request.method[:10],
+            path=request.path[:300],
+            status=status,
+        )
+    except DatabaseError as error:  # the answer stands even if the trail cannot be written
+        log.error("Could not record an API call: %s", type(error).__name__)

@@ -99,3 +99,27 @@ class ApiToken(models.Model):
 
 
 auditlog.register(ApiToken, exclude_fields=["hashed_secret", "last_used_at"])
+
+
+class ApiCall(models.Model):
+    """One call to the JSON or FHIR API: which token, what was asked, how it was answered.
+
+    Nothing personal: the path is kept without its query string (where the public eligibility
+    check carries a date of birth and postcode), and no body, address or name is kept.
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    token = models.ForeignKey(
+        ApiToken, null=True, blank=True, on_delete=models.PROTECT, related_name="calls"
+    )
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=300, help_text="Path without query string")
+    status = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = "API call"
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["token", "at"])]
+
+    def __str__(self):
+        return f"{self.method} {self.path} {self.status}"

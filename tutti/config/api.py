@@ -10,7 +10,42 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
-api = NinjaAPI(
+
+class TuttiAPI(NinjaAPI):
+    """The NinjaAPI whose published document also lists the answers any operation may give
+    before it runs: 429 (too many calls, with Retry-After) everywhere, and for a body 400
+    (not JSON) and 413 (over 1 MB). Clients and schemathesis then meet no surprise."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                _document_common_answers(operation)
+        return schema
+
+
+def _error(description, **extra):
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+    return {"description": description, "content": content, **extra}
+
+
+def _document_common_answers(operation):
+    responses = operation.setdefault("responses", {})
+    common = {
+        429: _error(
+            "Too many calls: try again after Retry-After seconds",
+            headers={"Retry-After": {"schema": {"type": "integer"}}},
+        )
+    }
+    if "requestBody" in operation:
+        common[400] = _error("The body is not JSON")
+        common[413] = _error("The body is over 1 MB")
+    for status, answer in common.items():
+        if status not in responses and str(status) not in responses:
+            responses[status] = answer
+
+
+api = TuttiAPI(
     title="Tutti API",
     version="1",
     description=(

@@ -174,7 +174,22 @@ class Person(models.Model):
         """Records whose history belongs to this person's trail."""
         referrals = list(self.referrals.all())
         events = [event for referral in referrals for event in referral.events.all()]
-        return [*self.contacts.all(), *referrals, *events, *self.outcome_responses.all()]
+        offers = [offer for referral in referrals for offer in referral.offers.all()]
+        episodes = list(self.episodes.all())
+        delivery = [
+            *(m for e in episodes for m in e.memberships.all()),
+            *(a for e in episodes for a in e.attendances.all()),
+            *(t for e in episodes for t in e.review_tasks.all()),
+        ]
+        return [
+            *self.contacts.all(),
+            *referrals,
+            *events,
+            *offers,
+            *episodes,
+            *delivery,
+            *self.outcome_responses.all(),
+        ]
 
 
 class Contact(models.Model):

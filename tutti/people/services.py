@@ -26,14 +26,16 @@ def person_update(*, person: Person, actor, **fields) -> Person:
     return person
 
 
-def person_locate(person: Person) -> Person:
+def person_locate(person: Person, place=None) -> Person:
     """Fill the person's area, deprivation and rurality from their postcode (not saved here).
 
     A postcode missing from the lookup is recorded as 'not found': nothing is guessed.
+    `place` is the postcode's geography when the caller has already resolved it.
     """
     from tutti.geography.services import resolve_postcode
 
-    place = resolve_postcode(person.postcode)
+    if place is None:
+        place = resolve_postcode(person.postcode)
     person.geography_status = {
         "found": GeographyStatus.FOUND,
         "pseudo": GeographyStatus.PSEUDO,

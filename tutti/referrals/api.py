@@ -7,23 +7,25 @@ from ninja.errors import HttpError
 
 from tutti.accounts.api_auth import TokenAuth
 from tutti.config.api import error_body
-from tutti.programmes.models import Programme
 from tutti.referrals.intake import referral_submit
+from tutti.referrals.lookups import programme_by_code, referrer_organisation
 from tutti.referrals.models import Channel, Referral
 from tutti.referrals.schemas import ErrorOut, ReferralIn, ReferralOut
-from tutti.referrals.selectors import referrer_organisation_for
 
 router = Router(tags=["referrals"])
 
 
-def _out(referral):
+def _out(referral, events=None):
+    """The referral as the API shows it; `events` when the caller has them already."""
+    if events is None:
+        events = referral.events.all()
     return {
         "reference": referral.reference,
         "status": referral.status,
         "programme": referral.programme.code if referral.programme else None,
         "eligible": referral.eligible,
         "eligibility_reasons": referral.eligibility_reasons,
-        "history": [{"status": e.status, "at": e.at} for e in referral.events.all()],
+        "history": [{"status": e.status, "at": e.at} for e in events],
     }
 
 
@@ -47,17 +49,18 @@ def create_referral(
     the referral already made (200) instead of making another."""
     token = request.auth
     key = idempotency_key.strip()[:100]
-    body_hash = hashlib.sha256(
-        json.dumps(payload.dict(), sort_keys=True, default=str).encode()
-    ).hexdigest()
+    body_hash = ""  # what a retry with the same key must match; only kept with a key
     if key:
+        body_hash = hashlib.sha256(
+            json.dumps(payload.dict(), sort_keys=True, default=str).encode()
+        ).hexdigest()
         earlier = _earlier(token, key, body_hash)
         if earlier is not None:
             return Status(200, _out(earlier))
 
     programme = None
     if payload.programme:
-        programme = Programme.objects.filter(code=payload.programme.strip().upper()).first()
+        programme = programme_by_code(payload.programme)
         if programme is None:
             return Status(
                 422,
@@ -66,9 +69,7 @@ def create_referral(
                 ),
             )
     referrer = payload.referrer
-    organisation = referrer_organisation_for(
-        ods_code=referrer.ods_code, name=referrer.organisation, route=payload.route, token=token
-    )
+    organisation = referrer_organisation(ods_code=referrer.ods_code, token=token)
     try:
         submitted = referral_submit(
             person=payload.person.dict(),
@@ -86,7 +87,7 @@ def create_referral(
             channel=Channel.API,
             api_token=token,
             idempotency_key=key,
-            submitted_body_hash=body_hash if key else "",
+            submitted_body_hash=body_hash,
         )
     except IntegrityError:
         # The same key arrived twice at once; the other request made the referral.
@@ -94,7 +95,7 @@ def create_referral(
         if earlier is None:
             raise
         return Status(200, _out(earlier))
-    return Status(201, _out(submitted.referral))
+    return Status(201, _out(submitted.referral, submitted.events))
 
 
 def _earlier(token, key, body_hash):

@@ -12,18 +12,19 @@ inserts batched.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower, Trim
 from django.utils import timezone
 
 from tutti.core.vocab import Circumstance, Need, validate_codes
 from tutti.people.models import PERSON_DETAIL_FIELDS, Person, normalise_nhs_number
 from tutti.people.services import person_locate
 from tutti.programmes.eligibility import check_eligibility
+from tutti.referrals.matching import find_known_person, known_people, person_key
 from tutti.referrals.models import PersonMatch, Referral, ReferralEvent, Status
+from tutti.referrals.rows import insert_one, insert_rows, log_created
 
 PERSON_FIELDS = set(PERSON_DETAIL_FIELDS)
 
@@ -32,6 +33,7 @@ PERSON_FIELDS = set(PERSON_DETAIL_FIELDS)
 class Submitted:
     referral: Referral
     created_person: bool
+    events: tuple = ()  # the referral's events as recorded (its first, "received")
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,9 @@ class Checked:
     details: dict
     programme: object
     fields: dict
+    # The referral as checked (not saved): recording it fills in the rest rather than build
+    # it again. None makes recording start afresh (as a retry after a clash does).
+    draft: Referral | None = None
 
 
 def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
@@ -51,55 +56,20 @@ def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
     )
 
 
-def _clean_key(text):
-    return " ".join(str(text or "").casefold().split())
-
-
-def _name_key(given_name, family_name, date_of_birth, postcode):
-    """Who someone is when there is no NHS number: name, date of birth and postcode."""
-    return (_clean_key(given_name), _clean_key(family_name), date_of_birth, postcode)
-
-
-def find_known_person(
-    *, nhs_number="", given_name="", family_name="", date_of_birth=None, postcode=""
-):
-    """The person already on record as this one, and how we know, or (None, NEW)."""
-    if nhs_number:
-        person = Person.objects.filter(nhs_number=nhs_number).first()
-        if person:
-            return person, PersonMatch.NHS_NUMBER
-    if given_name and family_name and date_of_birth and postcode:
-        candidates = Person.objects.filter(
-            date_of_birth=date_of_birth,
-            postcode=postcode,
-            family_name__iexact=family_name.strip(),
-        )
-        wanted = _name_key(given_name, family_name, date_of_birth, postcode)
-        for person in candidates:
-            if _person_key(person) == wanted:
-                return person, PersonMatch.NAME_DOB_POSTCODE
-    return None, PersonMatch.NEW
-
-
-def _person_key(person):
-    return _name_key(person.given_name, person.family_name, person.date_of_birth, person.postcode)
-
-
 def referral_submit(
     *, person: dict, actor=None, received_at=None, programme=None, **referral_fields
 ) -> Submitted:
     """Validate and record a referral. Raises ValidationError naming each bad field
     (person fields as 'person.<name>'); stores nothing in that case."""
     checked = referral_check(person=person, programme=programme, **referral_fields)
-    candidate, details = checked.candidate, checked.details
     at = received_at or timezone.now()
     try:
         with transaction.atomic():
-            return _record(candidate, details, actor, at, programme, referral_fields)
+            return _record(checked, actor, at, draft=checked.draft)
     except IntegrityError:
         # Someone recorded the same NHS number a moment ago: link to them instead.
         with transaction.atomic():
-            return _record(candidate, details, actor, at, programme, referral_fields)
+            return _record(checked, actor, at, draft=None)
 
 
 def referral_check(*, person: dict, programme=None, **referral_fields) -> Checked:
@@ -143,7 +113,11 @@ def referral_check(*, person: dict, programme=None, **referral_fields) -> Checke
     if errors:
         raise ValidationError(errors)
     return Checked(
-        candidate=candidate, details=details, programme=programme, fields=referral_fields
+        candidate=candidate,
+        details=details,
+        programme=programme,
+        fields=referral_fields,
+        draft=draft,
     )
 
 
@@ -151,7 +125,8 @@ _RELATED_FIELDS = {f.name for f in Referral._meta.concrete_fields if f.is_relati
 _OPTIONAL_FIELDS = {f.name for f in Referral._meta.concrete_fields if f.blank or f.has_default()}
 
 
-def _record(candidate, details, actor, at, programme, referral_fields):
+def _record(checked, actor, at, *, draft):
+    candidate, programme, referral_fields = checked.candidate, checked.programme, checked.fields
     known, match = find_known_person(
         nhs_number=candidate.nhs_number,
         given_name=candidate.given_name,
@@ -159,42 +134,119 @@ def _record(candidate, details, actor, at, programme, referral_fields):
         date_of_birth=candidate.date_of_birth,
         postcode=candidate.postcode,
     )
+    subject = candidate if known is None else known
+    # Resolved once, for the new person's record and for eligibility, and only if needed.
+    place = _place(subject) if known is None or programme is not None else None
+    created = []
     if known is None:
-        person_locate(candidate)
-        candidate.save()
-        subject = candidate
-    else:
-        subject = known
+        if candidate.pk is not None:  # saved by an attempt that was rolled back
+            candidate.pk, candidate._state.adding = None, True
+        person_locate(candidate, place)
+        created.append(insert_one(candidate))
     referral = _new_referral(
-        candidate, details, subject, match, at, programme, referral_fields, place=_place
+        candidate,
+        checked.details,
+        subject,
+        match,
+        at,
+        programme,
+        referral_fields,
+        place=lambda person: place,
+        rules=_ProgrammeRules(programme) if programme is not None else None,
+        draft=draft,
     )
-    # The database enforces the unique reference and idempotency key (a clash is an
-    # IntegrityError the callers handle); asking it first would cost two queries a referral.
-    referral.full_clean(exclude=["person"], validate_unique=False, validate_constraints=False)
-    referral.save()
-    ReferralEvent.objects.create(referral=referral, status=Status.RECEIVED, at=at, actor=actor)
+    # The fields given were checked by `referral_check` a moment ago (related records passed
+    # in were just read): what recording added (reference, status, match, eligibility, the
+    # snapshot of the person) is checked here. The database enforces the unique reference and
+    # idempotency key (a clash is an IntegrityError the callers handle); asking it first would
+    # cost two queries a referral.
+    referral.full_clean(
+        exclude=["person", "programme", *referral_fields],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    created.append(insert_one(referral))
+    event = insert_one(ReferralEvent(referral=referral, status=Status.RECEIVED, at=at, actor=actor))
+    created.append(event)
+    # What auditlog writes for each created record (the actor and address from the request,
+    # as auditlog's middleware gives them), the entries in one insert.
+    log_created(created)
     # A referral held for review (e.g. the public form's honeypot) is not acknowledged.
     if (referral.referrer_email or subject.email) and not referral.needs_review_reason:
         from tutti.referrals.notifications import send_acknowledgement
 
-        transaction.on_commit(lambda: send_acknowledgement.enqueue(referral.pk))
-    return Submitted(referral=referral, created_person=known is None)
+        _queue_with(send_acknowledgement, referral.pk)
+    return Submitted(referral=referral, created_person=known is None, events=(event,))
+
+
+def _queue_with(task, *args):
+    """Queue a task to run once this transaction has committed. Where tasks are rows in this
+    same database (django-tasks-db, as in production), the row is written now, inside the
+    transaction: it commits with the referral or not at all, and the worker cannot see it
+    before. That is one write (and one commit) fewer than queuing it afterwards. With any
+    other backend the task is queued once the transaction has committed."""
+    from django.db import router
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    connection = transaction.get_connection()
+    if (
+        isinstance(task.get_backend(), DatabaseBackend)
+        and connection.in_atomic_block
+        and router.db_for_write(DBTaskResult) == connection.alias
+    ):
+        queue_in_database(task, args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args))
+
+
+def queue_in_database(task, args):
+    """What django-tasks-db's `DatabaseBackend.enqueue` does (checks the task, writes its
+    DBTaskResult row, sends `task_enqueued`), with the row written by `insert_one`: through
+    the ORM's create() it was a sixth of a JSON API request. A test pins the row to the one
+    the backend itself writes."""
+    from django_tasks_db.compat import normalize_json, task_enqueued
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task.get_backend()
+    backend.validate_task(task)
+    row = DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs=normalize_json({"args": args, "kwargs": {}}),
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        run_after=task.run_after,
+        backend_name=backend.alias,
+    )
+    insert_one(row, signals=True)  # the backend sets a default run_after on pre_save
+    task_enqueued.send(type(backend), task_result=row.task_result)
+    return row
 
 
 def _new_referral(
-    candidate, details, subject, match, at, programme, referral_fields, *, place, rules=None
+    candidate,
+    details,
+    subject,
+    match,
+    at,
+    programme,
+    referral_fields,
+    *,
+    place,
+    rules=None,
+    draft=None,
 ):
     """The referral (not saved), with its eligibility for the programme asked for."""
-    referral = Referral(
-        person=subject,
-        programme=programme,
-        received_at=at,
-        status_changed_at=at,
-        status=Status.RECEIVED,
-        person_match=match,
-        submitted_person=_snapshot(details),
-        **referral_fields,
-    )
+    if draft is None:
+        referral = Referral(programme=programme, **referral_fields)
+    else:  # built from the same fields by `referral_check`
+        referral = draft
+    referral.person = subject
+    referral.received_at = referral.status_changed_at = at
+    referral.status = Status.RECEIVED
+    referral.person_match = match
+    referral.submitted_person = _snapshot(details)
     if programme is not None:
         result = check_eligibility(
             rules or programme,
@@ -234,9 +286,10 @@ def referrals_record(
 
     The same rules as `referral_submit` taking them one after another (each person linked to
     someone known, or to an earlier row; eligibility; the `received` event; the audit trail),
-    with lookups and inserts done 500 rows at a time: a file of 10,000 rows takes seconds,
-    not minutes. The caller queues the acknowledgements once the transaction has committed
-    (one task for the lot, not one per referral). `progress(n)` is told of each batch saved.
+    with lookups and inserts done 500 rows at a time (postcodes in one query, rows by
+    `tutti.referrals.rows.insert_rows`): a file of 10,000 rows takes seconds, not minutes.
+    The caller queues the acknowledgements once the transaction has committed (one task for
+    the lot, not one per referral). `progress(n)` is told of each batch saved.
     """
     at = received_at or timezone.now()
     places = {}
@@ -250,15 +303,13 @@ def referrals_record(
         return rules[programme.pk]
 
     def place(person):  # each postcode is resolved once per file
-        if person.postcode not in places:
-            places[person.postcode] = _place(person)
         return places[person.postcode]
 
     submitted = []
     with transaction.atomic():
         for start in range(0, len(checked), BATCH_SIZE):
             batch = checked[start : start + BATCH_SIZE]
-            submitted += _record_batch(batch, actor, at, place, rules_of)
+            submitted += _record_batch(batch, actor, at, places, place, rules_of)
             if progress:
                 progress(len(batch))
     return submitted
@@ -266,18 +317,23 @@ def referrals_record(
 
 class _ProgrammeRules:
     """A programme as the eligibility rules read it, with the names of the areas it serves
-    read once (`Programme.local_authority_names` queries on every use)."""
+    read once (`Programme.local_authority_names` queries on every use), and kept briefly in
+    the cache (see tutti.referrals.lookups)."""
 
     def __init__(self, programme):
+        from tutti.referrals.lookups import local_authority_names
+
         self.programme = programme
-        self.local_authority_names = programme.local_authority_names
+        self.local_authority_names = local_authority_names(programme)
 
     def __getattr__(self, name):
         return getattr(self.programme, name)
 
 
-def _record_batch(batch, actor, at, place, rules_of):
-    by_nhs, by_key = _known_people([item.candidate for item in batch])
+def _record_batch(batch, actor, at, places, place, rules_of):
+    from tutti.geography.services import resolve_postcodes
+
+    by_nhs, by_key = known_people([item.candidate for item in batch])
     rows = []  # (item, subject, match, created)
     new_people = []
     for item in batch:
@@ -285,19 +341,23 @@ def _record_batch(batch, actor, at, place, rules_of):
         subject = by_nhs.get(candidate.nhs_number) if candidate.nhs_number else None
         match = PersonMatch.NHS_NUMBER
         if subject is None and candidate.given_name and candidate.family_name:
-            subject = by_key.get(_person_key(candidate))
+            subject = by_key.get(person_key(candidate))
             match = PersonMatch.NAME_DOB_POSTCODE
         created = subject is None
         if created:
             # Someone new, whom later rows in this batch can match as they would the stored.
             subject, match = candidate, PersonMatch.NEW
-            person_locate(candidate)
             new_people.append(candidate)
             if candidate.nhs_number:
                 by_nhs[candidate.nhs_number] = candidate
-            by_key.setdefault(_person_key(candidate), candidate)
+            by_key.setdefault(person_key(candidate), candidate)
         rows.append((item, subject, match, created))
-    Person.objects.bulk_create(new_people)
+    # Every postcode this batch needs (new people's, and those of the people they match).
+    needed = {subject.postcode for _, subject, _, _ in rows} - places.keys()
+    places.update(resolve_postcodes(needed))
+    for person in new_people:
+        person_locate(person, place(person))
+    insert_rows(new_people)
     referrals = [
         _new_referral(
             item.candidate,
@@ -309,123 +369,18 @@ def _record_batch(batch, actor, at, place, rules_of):
             item.fields,
             place=place,
             rules=rules_of(item.programme),
+            draft=item.draft,
         )
         for item, subject, match, _ in rows
     ]
-    Referral.objects.bulk_create(referrals)
+    insert_rows(referrals)
     events = [
         ReferralEvent(referral=referral, status=Status.RECEIVED, at=at, actor=actor)
         for referral in referrals
     ]
-    ReferralEvent.objects.bulk_create(events)
-    _log_created([*new_people, *referrals, *events], actor)
+    insert_rows(events)
+    log_created([*new_people, *referrals, *events], actor)
     return [
         Submitted(referral=referral, created_person=created)
         for referral, (_, _, _, created) in zip(referrals, rows, strict=True)
     ]
-
-
-def _known_people(candidates):
-    """People already stored who match any of these, by NHS number and by name key: what
-    `find_known_person` answers for each, in two queries."""
-    numbers = {c.nhs_number for c in candidates if c.nhs_number}
-    by_nhs = {p.nhs_number: p for p in Person.objects.filter(nhs_number__in=numbers)}
-    wanted = {
-        _person_key(c)
-        for c in candidates
-        if c.given_name and c.family_name and c.date_of_birth and c.postcode
-    }
-    by_key = {}
-    if wanted:
-        people = (
-            Person.objects.annotate(family_lower=Lower(Trim("family_name")))
-            .filter(
-                family_lower__in={key[1] for key in wanted},
-                date_of_birth__in={key[2] for key in wanted},
-                postcode__in={key[3] for key in wanted},
-            )
-            .order_by(*Person._meta.ordering, "pk")
-        )
-        for person in people:
-            key = _person_key(person)
-            if key in wanted:
-                by_key.setdefault(key, person)
-    return by_nhs, by_key
-
-
-def _log_created(objects, actor):
-    """The audit entries django-auditlog writes on each create, for rows bulk-inserted
-    (bulk inserts send no signals): the same changes, actor and content type."""
-    from auditlog.models import LogEntry
-    from django.contrib.contenttypes.models import ContentType
-
-    plans = {}
-    entries = []
-    for obj in objects:
-        model = type(obj)
-        if model not in plans:
-            plans[model] = (ContentType.objects.get_for_model(model), _diff_plan(model))
-        content_type, plan = plans[model]
-        entries.append(
-            LogEntry(
-                content_type=content_type,
-                object_pk=str(obj.pk),
-                object_id=obj.pk,
-                object_repr=str(obj),
-                action=LogEntry.Action.CREATE,
-                changes=plan(obj),
-                actor=actor,
-                actor_email=getattr(actor, "email", None),
-            )
-        )
-    LogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
-
-
-def _diff_plan(model):
-    """A function giving what auditlog's `model_instance_diff(None, obj)` gives for a new row,
-    about ten times faster: a file of 10,000 rows makes 30,000 audit entries. A test pins the
-    two to the same answer. Models with auditlog field options use auditlog's own diff."""
-    import json
-
-    from auditlog.diff import model_instance_diff
-    from auditlog.registry import auditlog
-    from django.conf import settings
-    from django.db.models import DateTimeField, JSONField
-    from django.utils.encoding import smart_str
-
-    options = auditlog.get_model_fields(model)
-    names = [f.name for f in model._meta.concrete_fields]
-    if (
-        any(options[key] for key in ("include_fields", "exclude_fields", "mask_fields"))
-        or settings.AUDITLOG_STORE_JSON_CHANGES
-        or settings.AUDITLOG_USE_FK_STRING_REPRESENTATION
-    ):
-        return lambda obj: model_instance_diff(None, obj, fields_to_check=names)
-    steps = []
-    for field in model._meta.concrete_fields:
-        if isinstance(field, DateTimeField):
-            steps.append((field.name, field.attname, "datetime", None))
-        elif isinstance(field, JSONField):
-            steps.append((field.name, field.attname, "json", field.encoder))
-        elif field.is_relation:
-            steps.append((field.name, field.attname, "relation", None))
-        else:
-            steps.append((field.name, field.attname, "plain", None))
-
-    def changes(obj):
-        diff = {}
-        for name, attname, kind, encoder in steps:
-            value = getattr(obj, attname)
-            if kind == "plain":
-                text = smart_str(value)
-                if text != "None":
-                    diff[name] = ("None", text)
-            elif kind == "json":
-                diff[name] = ("None", json.dumps(value, sort_keys=True, cls=encoder))
-            elif kind == "datetime" and value is not None and not timezone.is_naive(value):
-                diff[name] = ("None", smart_str(timezone.make_naive(value, UTC)))
-            else:  # auditlog lists an empty relation or date as ("None", "None")
-                diff[name] = ("None", smart_str(value))
-        return diff or None
-
-    return changes

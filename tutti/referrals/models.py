@@ -11,8 +11,12 @@ _REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 def new_reference():
-    body = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
-    return f"R-{body[:4]}-{body[4:]}"
+    """R-XXXX-XXXX from a cryptographic source: 8 of the 31 characters, each equally likely
+    (bytes of 248 and over are skipped, as 248 = 8 × 31), from one read of the source."""
+    body = ""
+    while len(body) < 8:
+        body += "".join(_REFERENCE_ALPHABET[b % 31] for b in secrets.token_bytes(16) if b < 248)
+    return f"R-{body[:4]}-{body[4:8]}"
 
 
 class Status(models.TextChoices):

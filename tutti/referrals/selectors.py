@@ -9,13 +9,34 @@ CASELOAD_STATUSES = [Status.OFFERED, Status.ACTIVE]
 
 
 def caseload_q(user, prefix=""):
-    """Referrals on this therapist's caseload, or on the caseloads of those they supervise."""
+    """Referrals on this therapist's caseload, or on the caseloads of those they supervise:
+    the referral's therapist, and (with delivery) the therapists of its episode of care and
+    of the group it is offered a place in or belongs to."""
     q = Q(pk__in=[])
     if user.has_role(Role.THERAPIST, Role.SUPERVISOR):
         q |= Q(**{f"{prefix}therapist__user": user})
+        q |= _delivery_q(user, prefix, "user")
     if user.has_role(Role.SUPERVISOR):
         q |= Q(**{f"{prefix}therapist__supervisor__user": user})
+        q |= _delivery_q(user, prefix, "supervisor__user")
     return q & Q(**{f"{prefix}status__in": CASELOAD_STATUSES})
+
+
+def _delivery_q(user, prefix, path):
+    from django.apps import apps
+
+    if not apps.is_installed("tutti.delivery"):
+        return Q(pk__in=[])
+    from tutti.delivery.models import Episode, Offer
+
+    episodes = Episode.objects.filter(
+        Q(**{f"therapists__{path}": user}) | Q(**{f"group__therapists__{path}": user}),
+        status=Episode.Status.ACTIVE,
+    ).values("referral_id")
+    group_offers = Offer.objects.filter(
+        status=Offer.Status.PENDING, **{f"group__therapists__{path}": user}
+    ).values("referral_id")
+    return Q(**{f"{prefix}pk__in": episodes}) | Q(**{f"{prefix}pk__in": group_offers})
 
 
 def referral_scope_q(user):

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from tutti.delivery.views.letters import discharge_letter_page
 from tutti.referrals import views
 
 app_name = "referrals"
@@ -11,4 +12,5 @@ urlpatterns = [
     path("import/", include("tutti.referrals.bulk.urls")),
     path("triage/", include("tutti.referrals.triage.urls")),
     path("<str:reference>/", views.referral_detail, name="detail"),
+    path("<str:reference>/discharge-letter/", discharge_letter_page, name="discharge_letter"),
 ]

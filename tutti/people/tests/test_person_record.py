@@ -127,3 +127,15 @@ def test_administrator_sees_the_whole_trail_on_one_page(client, coordinator):
 def test_trail_is_for_administrators_only(client, coordinator):
     person = PersonFactory()
     assert client.get(f"/people/{person.pk}/trail/").status_code == 403
+
+
+def test_the_trail_includes_the_persons_offers_episodes_and_attendance(client):
+    from tutti.delivery.tests.factories import AttendanceFactory, OfferFactory
+
+    attendance = AttendanceFactory()
+    episode = attendance.episode
+    OfferFactory(referral=episode.referral, status="accepted")
+    client.force_login(UserFactory(roles=[Role.ADMINISTRATOR]))
+    page = client.get(f"/people/{episode.person_id}/trail/").content.decode().lower()
+    assert "create offer" in page and "create episode" in page
+    assert "create attendance" in page

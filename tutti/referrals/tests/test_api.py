@@ -1,11 +1,19 @@
 """The JSON referral API: what a partner system sees."""
 
+import json
+
 import pytest
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
 
 from tutti.accounts.tokens import api_token_create
 from tutti.people.models import Person
 from tutti.programmes.tests.factories import ProgrammeFactory
+from tutti.referrals.intake import referral_submit
 from tutti.referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +194,98 @@ def test_a_second_referral_for_a_known_person_links_to_them_and_is_flagged(
     assert referral.person_match == "name_dob_postcode"
     assert referral.needs_match_confirmed
     assert Referral.objects.get(reference=first["reference"]).person_match == "new"
+
+
+def test_a_name_written_with_other_capitals_and_spacing_is_the_same_person(
+    client, token, programme
+):
+    post(client, body(**{"person.family_name": "De Souza", "person.nhs_number": ""}), token)
+    again = post(
+        client, body(**{"person.family_name": " de  SOUZA", "person.nhs_number": ""}), token
+    ).json()
+    assert Person.objects.count() == 1
+    assert Referral.objects.get(reference=again["reference"]).person_match == "name_dob_postcode"
+
+
+def test_every_record_the_api_creates_is_audited_with_the_callers_address(client, token, programme):
+    first = post(client, body(), token, REMOTE_ADDR="203.0.113.7").json()
+    referral = Referral.objects.get(reference=first["reference"])
+    records = (referral.person, referral, referral.events.get())
+    for record in records:
+        entry = LogEntry.objects.get_for_object(record).get()
+        assert entry.action == LogEntry.Action.CREATE
+        assert entry.remote_addr == "203.0.113.7"
+        assert entry.object_repr == str(record)
+        names = [f.name for f in type(record)._meta.concrete_fields]
+        assert entry.changes_dict == json.loads(
+            json.dumps(model_instance_diff(None, record, names))
+        )
+    # A second referral for the same person: the referral and its event, not the person.
+    second = post(client, body(), token).json()
+    again = Referral.objects.get(reference=second["reference"])
+    assert LogEntry.objects.get_for_object(again).count() == 1
+    assert LogEntry.objects.get_for_object(again.events.get()).count() == 1
+    assert LogEntry.objects.get_for_object(again.person).count() == 1
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_with_tasks_kept_in_the_database_the_acknowledgement_is_queued_with_the_referral(
+    client, token, programme
+):
+    from django_tasks_db.models import DBTaskResult
+
+    made = post(client, body(), token).json()
+    referral = Referral.objects.get(reference=made["reference"])
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path.endswith("send_acknowledgement")
+    assert queued.args_kwargs["args"] == [referral.pk]
+    # A referral that is not stored leaves no acknowledgement waiting to be sent.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        referral_submit(
+            person={
+                "given_name": "Sam",
+                "family_name": "Okoro",
+                "date_of_birth": "2008-09-14",
+                "postcode": "NW1 2DB",
+                "email": "sam@example.org",
+            },
+            route="self",
+            consent_to_refer=True,
+        )
+        raise RuntimeError("the caller fails after intake")
+    assert DBTaskResult.objects.count() == 1 and Referral.objects.count() == 1
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+def test_a_task_queued_inside_the_transaction_is_the_row_the_backend_itself_writes():
+    from django_tasks_db.models import DBTaskResult
+
+    from tutti.referrals.intake import queue_in_database
+    from tutti.referrals.notifications import send_acknowledgement
+
+    ours = queue_in_database(send_acknowledgement, (7,))
+    theirs = send_acknowledgement.enqueue(7).db_result
+    ours, theirs = DBTaskResult.objects.get(pk=ours.pk), DBTaskResult.objects.get(pk=theirs.pk)
+    skip = {"id", "enqueued_at"}
+    for field in DBTaskResult._meta.concrete_fields:
+        if field.name not in skip:
+            assert getattr(ours, field.attname) == getattr(theirs, field.attname), field.name
+    assert ours.task_result.task.func is theirs.task_result.task.func
+
+
+def test_a_revoked_token_stops_at_once_though_it_was_used_a_moment_ago(client, programme):
+    from tutti.accounts.models import ApiToken
+    from tutti.accounts.tokens import api_token_revoke
+
+    stored, plain = api_token_create(name="practice-system", scopes=["referrals:create"])
+    assert post(client, body(), plain).status_code == 201
+    # Revoked another way than through this process (another app process, the database).
+    ApiToken.objects.filter(pk=stored.pk).update(revoked_at=timezone.now())
+    assert post(client, body(**{"person.nhs_number": ""}), plain).status_code == 401
+    other, plain = api_token_create(name="school-system", scopes=["referrals:create"])
+    assert post(client, body(), plain).status_code == 201
+    api_token_revoke(token=other)
+    assert post(client, body(**{"person.nhs_number": ""}), plain).status_code == 401
 
 
 def test_api_token_command_prints_the_token_once(capsys):

@@ -34,8 +34,9 @@ from tutti.referrals.bulk.importer import (
     import_referrals,
     read_rows,
 )
-from tutti.referrals.intake import _diff_plan, referral_submit
+from tutti.referrals.intake import referral_submit
 from tutti.referrals.models import Referral, ReferralEvent, ReferralImport
+from tutti.referrals.rows import diff_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -246,6 +247,66 @@ def test_the_audit_trail_records_each_created_record_with_its_importer(programme
         assert entry.actor == coordinator
 
 
+def test_an_import_of_many_rows_audits_every_person_referral_and_event(
+    programme, coordinator, monkeypatch
+):
+    import tutti.referrals.intake as intake
+    import tutti.referrals.rows as rows
+
+    monkeypatch.setattr(intake, "BATCH_SIZE", 10)  # several batches, as a large file has
+    monkeypatch.setattr(rows, "BATCH_SIZE", 7)
+    known = PersonFactory(nhs_number="9997654323")
+    file_rows = people(23) + [row(nhs_number="999 765 4323")]  # the last: someone known
+    outcome = import_referrals(csv_bytes(file_rows), actor=coordinator)
+    assert outcome.imported == 24 and outcome.matched == 1
+
+    def created(model, ids):
+        return set(
+            LogEntry.objects.get_for_model(model)
+            .filter(action=LogEntry.Action.CREATE, actor=coordinator)
+            .values_list("object_id", flat=True)
+        ) & set(ids)
+
+    referrals = list(Referral.objects.values_list("pk", flat=True))
+    people_made = list(Person.objects.exclude(pk=known.pk).values_list("pk", flat=True))
+    events = list(ReferralEvent.objects.values_list("pk", flat=True))
+    assert len(referrals) == 24 and len(people_made) == 23 and len(events) == 24
+    assert created(Referral, referrals) == set(referrals)
+    assert created(Person, people_made) == set(people_made)
+    assert created(ReferralEvent, events) == set(events)
+    # One entry each, never two.
+    assert LogEntry.objects.get_for_model(Referral).count() == 24
+
+
+def test_a_file_links_a_name_written_with_other_capitals_and_spacing_to_the_same_person(
+    programme,
+):
+    known = PersonFactory(
+        given_name="Ana",
+        family_name="De Souza",
+        date_of_birth="2007-03-27",
+        postcode="NW1 2DB",
+        nhs_number="",
+    )
+    rows = [
+        row(given_name="ANA ", family_name="de  souza", nhs_number=""),
+        row(given_name="Bea", family_name="de  souza", nhs_number=""),  # someone else
+    ]
+    outcome = import_referrals(csv_bytes(rows))
+    assert outcome.matched == 1
+    assert Referral.objects.get(person=known).person_match == "name_dob_postcode"
+
+
+def test_an_id_once_used_is_never_given_again(programme):
+    import_referrals(csv_bytes(people(2)))
+    gone = Referral.objects.order_by("pk").last()
+    gone_pk = gone.pk
+    gone.events.all().delete()
+    gone.delete()
+    import_referrals(csv_bytes(people(1, start=10)))
+    assert Referral.objects.order_by("pk").last().pk > gone_pk  # its audit trail stays its own
+
+
 def test_bulk_audit_entries_hold_what_auditlog_itself_would_write(programme):
     submitted = referral_submit(
         person={
@@ -263,7 +324,7 @@ def test_bulk_audit_entries_hold_what_auditlog_itself_would_write(programme):
     referral = Referral.objects.get(pk=submitted.referral.pk)
     for obj in (referral.person, referral, referral.events.get()):
         names = [f.name for f in type(obj)._meta.concrete_fields]
-        assert _diff_plan(type(obj))(obj) == model_instance_diff(None, obj, names)
+        assert diff_plan(type(obj))(obj) == model_instance_diff(None, obj, names)
 
 
 def test_each_referrer_gets_the_usual_acknowledgement(
