@@ -25,6 +25,7 @@ class Respondent(models.TextChoices):
     PERSON = "person", "The person having music therapy"
     FAMILY = "family", "A family member or carer"
     STAFF = "staff", "Staff at a partner organisation"
+    COURSE = "course", "Someone who came to a training course"
 
 
 class Measure(models.Model):
@@ -130,8 +131,9 @@ class Measure(models.Model):
 
     @property
     def person_is_subject(self):
-        """Partner staff feedback is about an organisation; everything else about a person."""
-        return self.respondent != Respondent.STAFF
+        """Partner staff feedback is about an organisation and course feedback about a course;
+        everything else is about a person."""
+        return self.respondent not in (Respondent.STAFF, Respondent.COURSE)
 
     @property
     def is_goal_based(self):
@@ -203,6 +205,7 @@ class AnsweredBy(models.TextChoices):
     PROXY = "proxy", "A carer or family member on their behalf"
     FAMILY = "family", "A family member or carer (their own view)"
     STAFF = "staff", "Partner staff"
+    COURSE = "course", "A training course participant"
 
 
 OPEN_STATUSES = (ResponseStatus.DUE, ResponseStatus.IN_PROGRESS)
@@ -238,6 +241,14 @@ class Response(models.Model):
         on_delete=models.PROTECT,
         related_name="outcome_responses",
         help_text="For partner staff feedback: the organisation answering",
+    )
+    course_participant = models.ForeignKey(
+        "workforce.Participant",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feedback_responses",
+        help_text="For course feedback: who was asked (teachers, carers, parents on a course)",
     )
     occasion = models.CharField(max_length=10, choices=Occasion.choices)
     due_on = models.DateField(null=True, blank=True)

@@ -69,12 +69,17 @@ def response_plan(
     person=None,
     referral=None,
     organisation=None,
+    course_participant=None,
     due_on: date | None = None,
     goals=None,
     easy_read=False,
 ) -> Response:
     """Plan one administration of a measure: it is due for the therapist from `due_on`."""
-    if measure.respondent == Respondent.STAFF:
+    if measure.respondent == Respondent.COURSE:
+        if course_participant is None:
+            raise ValidationError({"course_participant": "Choose who came to the course."})
+        person = organisation = None
+    elif measure.respondent == Respondent.STAFF:
         if organisation is None:
             raise ValidationError({"organisation": "Choose the partner organisation."})
         person = None
@@ -90,6 +95,7 @@ def response_plan(
         person=person,
         referral=referral,
         organisation=organisation,
+        course_participant=course_participant,
         occasion=Occasion(occasion),
         due_on=due_on,
         goals=goals,

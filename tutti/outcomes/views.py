@@ -57,7 +57,7 @@ def _alert_url(request, response):
 
 
 def _plannable_measures():
-    return [m for m in active_measures() if m.respondent != Respondent.STAFF]
+    return [m for m in active_measures() if m.person_is_subject]
 
 
 @login_required

@@ -84,6 +84,18 @@ class Programme(models.Model):
     sites = models.ManyToManyField("organisations.Site", related_name="programmes", blank=True)
     open_to_referrals = models.BooleanField(default=True)
     target_wait_weeks = models.PositiveSmallIntegerField(default=18)
+    # Delivery rules.
+    non_attendance_review_after = models.PositiveSmallIntegerField(
+        "missed sessions in a row before a review",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text="Raises a review for the coordinator; nobody is discharged automatically",
+    )
+    reminder_hours_before = models.PositiveSmallIntegerField(
+        "send session reminders (hours before)",
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

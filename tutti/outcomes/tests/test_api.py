@@ -22,6 +22,7 @@ CODES = [
     "survey_service_user",
     "survey_family_carer",
     "survey_staff_partner",
+    "survey_course",
 ]
 
 

@@ -1,0 +1,1 @@
+"""Delivery pages, one module per area; thin views over services and selectors."""
