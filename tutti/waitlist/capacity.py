@@ -10,7 +10,11 @@ count. Availability repeats weekly and a client keeps a weekly slot for the whol
 a planning horizon of several weeks gives the same places as one week: the horizon only sets
 the day the therapists' registrations are checked against (the end of the horizon, so nobody
 whose registration runs out in the meantime is given a client they could not see).
-Groups are not counted here (issue 5).
+
+A group's places = its capacity − its current members − the group offers waiting for an
+answer (tutti.delivery.services.offers.places.group_places), for the programme's groups that
+are taking members or running. A person fits a group when their age on the day it starts (or
+today, if it has started) is in its age band, and it meets at the site they asked for, if any.
 """
 
 from dataclasses import dataclass
@@ -100,4 +104,66 @@ def serves(slot: TherapistSlot, referral) -> bool:
     return referral.site_id is None or referral.site_id in slot.site_ids
 
 
-__all__ = ["TherapistSlot", "individual_capacity", "serves", "slot_id"]
+@dataclass(frozen=True)
+class GroupSlot:
+    group: object  # tutti.delivery.models.Group
+    free: int
+
+    therapist = None  # a group place is not with one therapist
+
+    @property
+    def id(self):
+        return f"G-{self.group.pk}"
+
+    @property
+    def places(self):
+        return self.free
+
+    @property
+    def site_ids(self):
+        return frozenset({self.group.site_id})
+
+    @property
+    def label(self):
+        return f"{self.group.name} (group)"
+
+
+def group_capacity(programme, *, groups=None) -> list[GroupSlot]:
+    """One GroupSlot per group of the programme taking members or running, in group order.
+    `groups` narrows the set (the confirmation passes locked rows)."""
+    from tutti.delivery.models import Group
+    from tutti.delivery.services.offers.places import group_places
+
+    if groups is None:
+        groups = Group.objects.filter(programme=programme).exclude(status=Group.Status.FINISHED)
+        groups = groups.select_related("site").order_by("pk")
+    return [GroupSlot(group=group, free=group_places(group).free) for group in groups]
+
+
+def group_fits(slot: GroupSlot, referral, *, on: date | None = None) -> bool:
+    group = slot.group
+    if referral.site_id is not None and referral.site_id != group.site_id:
+        return False
+    age = referral.person.age_on(max(on or timezone.localdate(), group.starts_on))
+    if group.min_age is not None and age < group.min_age:
+        return False
+    return group.max_age is None or age <= group.max_age
+
+
+def fits(slot, referral, *, on: date | None = None) -> bool:
+    """The referral could take this place: a therapist's (see `serves`) or a group's."""
+    if isinstance(slot, GroupSlot):
+        return group_fits(slot, referral, on=on)
+    return serves(slot, referral)
+
+
+__all__ = [
+    "GroupSlot",
+    "TherapistSlot",
+    "fits",
+    "group_capacity",
+    "group_fits",
+    "individual_capacity",
+    "serves",
+    "slot_id",
+]

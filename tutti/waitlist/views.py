@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from tutti.accounts.decorators import role_required
 from tutti.accounts.roles import Role
-from tutti.core.audit import access_record
+from tutti.core.audit import access_record, access_record_list
 from tutti.core.models import AccessEvent
 from tutti.programmes.models import Programme
 from tutti.referrals.selectors import referral_for_user
@@ -41,6 +41,9 @@ def programme_list(request, code):
     programme = get_object_or_404(Programme, code=code)
     form = FilterForm(request.GET or None)
     entries, shown = waiting_list(programme, filters=form.filters())
+    access_record_list(
+        request=request, objs=[e.referral for e in shown], person_id_of=lambda r: r.person_id
+    )
     return render(
         request,
         "waitlist/programme.jinja",
@@ -175,7 +178,8 @@ def _preview(programme, old_weights, new_weights, limit=25):
 
 @role_required(*MANAGERS)
 def allocate(request, code):
-    """A dry-run proposal of one-to-one offers (GET); confirming it makes the offers (POST)."""
+    """A dry-run proposal of offers, one-to-one and group places (GET); confirming it makes
+    the offers (POST)."""
     programme = get_object_or_404(Programme, code=code)
     if request.method == "POST":
         pairs, bad = services.parse_assignments(request.POST.getlist("assignment"))
@@ -183,7 +187,10 @@ def allocate(request, code):
             messages.error(request, "There were no offers to confirm. Make a new proposal.")
             return redirect("waitlist:allocate", code=programme.code)
         result = services.allocation_confirm(
-            programme=programme, assignments=pairs, actor=request.user
+            programme=programme,
+            assignments=pairs,
+            actor=request.user,
+            base_url=request.build_absolute_uri("/"),
         )
         result.skipped[:0] = bad
         return render(
@@ -191,6 +198,8 @@ def allocate(request, code):
         )
     equity = request.GET.get("equity") == "on" if "run" in request.GET else True
     proposal = proposal_build(programme, equity=equity)
+    shown = {p.entry.referral.pk: p.entry.referral for p in [*proposal.proposed, *proposal.fcfs]}
+    access_record_list(request=request, objs=shown.values(), person_id_of=lambda r: r.person_id)
     return render(
         request, "waitlist/allocate.jinja", {"programme": programme, "proposal": proposal}
     )

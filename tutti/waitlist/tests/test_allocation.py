@@ -1,6 +1,7 @@
-"""One-to-one allocation: capacity, the proposal page, confirming offers, the command."""
+"""Allocation: capacity, the proposal page, adjusting and confirming offers, the command."""
 
 import json
+import re
 from datetime import date, time, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 
 from tutti.accounts.roles import Role
 from tutti.accounts.tests.factories import UserFactory
+from tutti.organisations.tests.factories import SiteFactory
 from tutti.referrals.models import ReferralEvent, Status
 from tutti.referrals.tests.factories import ReferralFactory
 from tutti.waitlist import services
@@ -134,6 +136,32 @@ def test_a_matching_specialism_and_language_choose_the_therapist():
     assert "speaks Polish" in proposed.reasons
 
 
+def test_a_therapist_near_the_persons_home_is_chosen_over_one_further_away():
+    from tutti.geography.models import Postcode
+
+    # Camden (home), a centre 2 km away and one about 14 km away.
+    Postcode.objects.create(postcode="NW1 2DB", lat=51.5353, long=-0.1276)
+    Postcode.objects.create(postcode="N7 9AA", lat=51.5530, long=-0.1170)
+    Postcode.objects.create(postcode="SE9 1AA", lat=51.4500, long=0.0500)
+    programme, far_site = programme_at_a_site()
+    far_site.postcode = "SE9 1AA"
+    far_site.save()
+    near_site = SiteFactory(postcode="N7 9AA")
+    programme.sites.add(near_site)
+    therapist_with_slots(far_site, 1)
+    near = therapist_with_slots(near_site, 1)
+    waiting(programme)  # lives at NW1 2DB
+
+    [proposed] = proposal_build(programme).proposed
+
+    assert proposed.therapist == near
+    [reason] = proposed.reasons
+    assert reason.startswith("works 2.") and reason.endswith(" km from their home")
+    assert proposed.value == pytest.approx(
+        proposed.entry.priority.total * (1 + 0.2 * (1 - 2.1 / 20)), rel=0.01
+    )
+
+
 @pytest.mark.parametrize("role", [Role.THERAPIST, Role.SUPERVISOR, Role.REFERRER])
 def test_other_roles_may_not_propose_or_confirm(client, role):
     programme, _ = programme_at_a_site()
@@ -251,7 +279,12 @@ def test_command_json_prints_the_engine_solution_and_confirms(capsys):
     therapist = therapist_with_slots(site, 1)
     referral = waiting(programme)
 
-    call_command("allocate", "--programme", programme.code, "--json")
+    coordinator = UserFactory(roles=[Role.COORDINATOR])
+    with pytest.raises(CommandError, match="--as USERNAME"):
+        call_command("allocate", "--programme", programme.code)
+    capsys.readouterr()
+
+    call_command("allocate", "--programme", programme.code, "--json", "--as", coordinator.username)
 
     solution = json.loads(capsys.readouterr().out)
     assert solution["assignments"] == [
@@ -260,6 +293,7 @@ def test_command_json_prints_the_engine_solution_and_confirms(capsys):
     assert set(solution) >= {"objective", "bound", "seconds"}
     referral.refresh_from_db()
     assert referral.status == Status.OFFERED and referral.therapist == therapist
+    assert referral.events.latest("pk").actor == coordinator
 
 
 def test_a_fair_share_that_cannot_be_met_is_explained_not_crashed_on(client, coordinator, capsys):
@@ -283,3 +317,75 @@ def test_a_fair_share_that_cannot_be_met_is_explained_not_crashed_on(client, coo
     assert without.count('name="assignment"') == 3
     with pytest.raises(CommandError, match="IMD quintile 1"):
         call_command("allocate", "--programme", programme.code)
+
+
+# Group places ------------------------------------------------------------------------------
+
+
+def test_group_places_go_to_those_in_the_age_band_and_confirming_offers_them(client, coordinator):
+    from datetime import date
+
+    from tutti.delivery.models import Offer
+    from tutti.delivery.services.offers.places import group_places
+    from tutti.delivery.tests.factories import GroupFactory
+
+    programme, site = programme_at_a_site("GROUPS")
+    group = GroupFactory(programme=programme, site=site, capacity=2, min_age=16, max_age=24)
+    young = [waiting(programme, weeks=w) for w in (1, 2)]  # born 2008: in the band
+    older = waiting(programme, weeks=10)
+    older.person.date_of_birth = date(1980, 1, 1)
+    older.person.save()
+
+    proposal = proposal_build(programme)
+
+    assert {p.entry.referral for p in proposal.proposed} == set(young)
+    assert all(p.group == group and p.place == f"{group.name} (group)" for p in proposal.proposed)
+    url = reverse("waitlist:allocate", args=[programme.code])
+    page = client.get(url).content.decode()
+    assert "1 group has 2 free places" in page
+    assert f'value="{young[0].reference}:G-{group.pk}"' in page
+
+    response = client.post(url, {"assignment": [p.assignment for p in proposal.proposed]})
+
+    assert "2 offers made" in response.content.decode()
+    assert f"a place in {group.name}" in response.content.decode()
+    offers = Offer.objects.filter(group=group, status=Offer.Status.PENDING)
+    assert {o.referral for o in offers} == set(young)
+    assert group_places(group).free == 0
+    older.refresh_from_db()
+    assert older.status == Status.WAITING
+
+
+def test_a_group_that_filled_up_meanwhile_is_skipped_with_the_reason(client, coordinator):
+    from tutti.delivery.tests.factories import GroupFactory
+
+    programme, site = programme_at_a_site("GROUPS")
+    group = GroupFactory(programme=programme, site=site, capacity=1)
+    first, second = waiting(programme), waiting(programme)
+    url = reverse("waitlist:allocate", args=[programme.code])
+
+    client.post(url, {"assignment": [f"{first.reference}:G-{group.pk}"]})
+    page = client.post(url, {"assignment": [f"{second.reference}:G-{group.pk}"]}).content.decode()
+
+    assert "0 offers made" in page and "is full" in page
+    second.refresh_from_db()
+    assert second.status == Status.WAITING
+
+
+def test_the_coordinator_can_leave_out_a_proposed_offer_before_confirming(client, coordinator):
+    programme, site = programme_at_a_site()
+    therapist_with_slots(site, 2)
+    kept, left_out = waiting(programme, weeks=3), waiting(programme, weeks=2)
+    url = reverse("waitlist:allocate", args=[programme.code])
+    page = client.get(url).content.decode()
+    for referral in (kept, left_out):
+        assert re.search(rf'value="{referral.reference}:\d+" checked', page)
+
+    # The coordinator unticks one: only the ticked offer is sent and made.
+    chosen = re.search(rf'value="({kept.reference}:\d+)"', page).group(1)
+    response = client.post(url, {"assignment": [chosen]})
+
+    assert "1 offer made" in response.content.decode()
+    kept.refresh_from_db()
+    left_out.refresh_from_db()
+    assert kept.status == Status.OFFERED and left_out.status == Status.WAITING

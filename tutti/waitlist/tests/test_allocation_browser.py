@@ -45,7 +45,7 @@ def test_coordinator_proposes_and_confirms_offers_with_the_keyboard(page, coordi
     page.goto(f"/waiting-lists/{programme.code}/allocate/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        f"Propose one-to-one offers for {programme.name}"
+        f"Propose offers for {programme.name}"
     )
     expect(page.get_by_role("cell", name="Specialises in their circumstances")).to_be_visible()
     page.screenshot(path=str(SCREENSHOT_DIR / "tutti-allocation-proposal.png"), full_page=True)

@@ -104,6 +104,15 @@ def test_the_list_is_in_priority_order(client, coordinator, programme):
     ]
 
 
+def test_each_person_shown_on_the_list_is_recorded_as_viewed(client, coordinator, programme):
+    shown = waiting(programme, name="Shown")
+    hidden = waiting(programme, name="Hidden", decile=1)
+    client.get("/waiting-lists/SONG/?imd_quintile=3")
+    viewed = set(AccessEvent.objects.filter(actor=coordinator).values_list("person_id", flat=True))
+    assert viewed == {shown.person_id}
+    assert hidden.person_id not in viewed
+
+
 def test_equal_points_go_to_the_longer_wait(client, coordinator, programme):
     PriorityPolicy.objects.create(programme=programme, waiting=0)
     waiting(programme, weeks=2, name="Newer")

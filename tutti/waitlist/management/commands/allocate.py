@@ -1,9 +1,15 @@
-"""manage.py allocate --programme CODE [--dry-run] [--json] [--no-equity]"""
+"""manage.py allocate --programme CODE [--dry-run] [--json] [--no-equity] [--as USERNAME]
+
+Offers are made in the name of a coordinator (`--as`), so each referral's history says who
+made them, as it does when they are confirmed on the allocation page.
+"""
 
 import json
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from tutti.accounts.roles import Role
 from tutti.allocation import dump_solution
 from tutti.programmes.models import Programme
 from tutti.waitlist import services
@@ -11,13 +17,19 @@ from tutti.waitlist.proposals import proposal_build
 
 
 class Command(BaseCommand):
-    help = "Propose one-to-one offers for a programme's waiting list, and make them."
+    help = "Propose offers (one-to-one and group places) for a waiting list, and make them."
 
     def add_arguments(self, parser):
         parser.add_argument("--programme", required=True, help="the programme's code")
         parser.add_argument("--dry-run", action="store_true", help="show, do not make offers")
         parser.add_argument("--json", action="store_true", help="print the engine's solution")
         parser.add_argument("--no-equity", action="store_true", help="no fair-share minimums")
+        parser.add_argument(
+            "--as",
+            dest="actor",
+            metavar="USERNAME",
+            help="the coordinator making the offers (needed unless --dry-run)",
+        )
 
     def handle(self, *args, **options):
         programme, as_json = options["programme"], options["json"]
@@ -33,15 +45,29 @@ class Command(BaseCommand):
             raise CommandError(proposal.solution.message)
         if options["dry_run"]:
             return
+        actor = self._actor(options["actor"])
         result = services.allocation_confirm(
             programme=found,
-            assignments=[(p.entry.referral.reference, p.therapist.pk) for p in proposal.proposed],
-            actor=None,
+            assignments=services.parse_assignments([p.assignment for p in proposal.proposed])[0],
+            actor=actor,
         )
         out = self.stderr if as_json else self.stdout
         out.write(f"Offers made: {len(result.offered)}")
         for skipped in result.skipped:
             out.write(f"Not offered: {skipped.reason}")
+
+    def _actor(self, username):
+        if not username:
+            raise CommandError(
+                "Say who is making the offers with --as USERNAME (a coordinator), "
+                "or use --dry-run to only see the proposal."
+            )
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"There is no active user {username!r}.")
+        if not user.has_role(Role.COORDINATOR, Role.ADMINISTRATOR):
+            raise CommandError(f"{username} is not a coordinator, so may not make offers.")
+        return user
 
     def _report(self, proposal):
         write = self.stdout.write
@@ -55,7 +81,7 @@ class Command(BaseCommand):
         for p in proposal.proposed:
             e = p.entry
             write(
-                f"  {e.referral.reference} -> {p.therapist}  priority {e.priority.total:.2f}, "
+                f"  {e.referral.reference} -> {p.place}  priority {e.priority.total:.2f}, "
                 f"waited {e.waited_days // 7} weeks, IMD quintile {e.person.imd_quintile or '-'}"
             )
         m, f = proposal.metrics, proposal.fcfs_metrics
