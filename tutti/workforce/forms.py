@@ -283,3 +283,42 @@ class SupervisionForm(forms.Form):
         if problems:
             raise ValidationError(" ".join(problems))
         return topics
+
+
+MAX_REPORT_YEARS = 10
+
+
+class PeriodForm(forms.Form):
+    """The period the workforce report counts hours delivered in, sent by GET."""
+
+    date_from = DateField(label="The first day", help_text="For example, 1 4 2025")
+    date_to = DateField(label="The last day", help_text="Counted in full")
+
+    def __init__(self, data=None, *, today):
+        super().__init__(data)
+        self.today = today
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("date_from"), data.get("date_to")
+        if first and first > self.today:
+            self.add_error(
+                "date_from",
+                "The first day must be today or earlier: hours are counted once sessions "
+                "have ended",
+            )
+        elif first and last:
+            if last < first:
+                self.add_error("date_to", "The last day must be the same as or after the first")
+            elif (last - first).days > MAX_REPORT_YEARS * 366:
+                self.add_error("date_to", f"Choose a period of {MAX_REPORT_YEARS} years or less")
+        return data
+
+
+def period_data(first, last):
+    """GET data for PeriodForm: the day, month and year boxes of both dates."""
+    return {
+        f"{name}_{index}": str(part)
+        for name, day in (("date_from", first), ("date_to", last))
+        for index, part in enumerate((day.day, day.month, day.year))
+    }

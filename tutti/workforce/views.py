@@ -1,26 +1,32 @@
 """Therapists' own records, the clinical lead's quality view, supervision and reports."""
 
-from django.apps import apps
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tutti.core.audit import access_record
+from tutti.accounts.roles import Role
+from tutti.core.audit import access_record, access_record_list
 from tutti.referrals.models import Status
 from tutti.referrals.selectors import referrals_visible_to
 from tutti.workforce import reports, selectors, services
 from tutti.workforce.access import CLINICAL_LEADS, REPORT_READERS, THERAPISTS, role_required
+from tutti.workforce.caseload import caseload_episodes, therapist_sessions_this_month
 from tutti.workforce.forms import (
     AvailabilityForm,
+    PeriodForm,
     PlacementForm,
     PlacementLogForm,
     ProfileForm,
     RegistrationForm,
     SupervisionForm,
     apply_errors,
+    period_data,
 )
 from tutti.workforce.models import WeeklyAvailability
 from tutti.workforce.presenters import HELPERS
@@ -206,20 +212,27 @@ def caseload(request):
     own = selectors.own_therapist(request.user)
     if own is None:
         raise Http404("You have no therapist record")
-    referrals = (
+    now = timezone.now()
+    episodes = list(caseload_episodes(request.user, own, now=now))
+    offered = list(
         referrals_visible_to(request.user)
-        .filter(therapist=own, status__in=[Status.OFFERED, Status.ACTIVE])
-        .select_related("person", "programme", "site")
-        .order_by("status", "person__family_name")
+        .filter(therapist=own, status=Status.OFFERED)
+        .select_related("person", "programme")
+        .order_by("status_changed_at", "pk")
     )
+    access_record_list(request=request, objs=episodes, person_id_of=lambda e: e.person_id)
+    access_record_list(request=request, objs=offered, person_id_of=lambda r: r.person_id)
     return _render(
         request,
         "caseload.jinja",
         {
             "therapist": own,
-            "referrals": referrals,
-            "active": sum(1 for r in referrals if r.status == Status.ACTIVE),
-            "outcomes_installed": apps.is_installed("tutti.outcomes"),
+            "episodes": episodes,
+            "offered": offered,
+            "month": therapist_sessions_this_month(own, now=now),
+            "today": timezone.localdate(now),
+            "measures_due": sum(e.measures_due for e in episodes),
+            "measures_overdue": sum(e.measures_overdue for e in episodes),
         },
     )
 
@@ -274,14 +287,39 @@ def quality(request):
     )
 
 
+def _report_links(user, period, delivered):
+    """Where the hours delivered lead, for coordinators and administrators (the roles that
+    may open them): each programme's page, and the impact report for the same period."""
+    if not user.has_role(Role.ADMINISTRATOR, Role.COORDINATOR):
+        return {"programme": {}, "impact": None}
+    return {
+        "programme": {
+            row.key: reverse("delivery:programme", kwargs={"code": row.code})
+            for row in delivered["by_programme"]
+            if row.code
+        },
+        "impact": f"{reverse('reports:impact')}?{urlencode(period_data(*period))}",
+    }
+
+
 @role_required(*REPORT_READERS)
 def report(request):
     today = timezone.localdate()
+    data = request.GET if any(k.startswith("date_") for k in request.GET) else None
+    form = PeriodForm(data or period_data(*reports.last_twelve_months(today)), today=today)
+    delivered = period = None
+    if form.is_valid():
+        period = (form.cleaned_data["date_from"], form.cleaned_data["date_to"])
+        delivered = reports.hours_delivered(*period)
     return _render(
         request,
         "reports.jinja",
         {
             "today": today,
+            "form": form,
+            "period": period,
+            "delivered": delivered,
+            "links": _report_links(request.user, period, delivered) if period else {},
             "registration": reports.registration_summary(on=today),
             "supervision": reports.supervision_compliance(on=today),
             "availability": reports.weekly_hours_by_site(),

@@ -196,3 +196,66 @@ def test_the_print_button_works_under_the_content_security_policy(strict_page): 
     strict_page.wait_for_load_state("networkidle")
     expect(strict_page.get_by_role("button", name="Print certificate")).to_be_visible()
     assert_no_browser_problems(strict_page)
+
+
+def test_a_coordinator_changes_the_period_of_hours_delivered_on_a_phone(page):  # noqa: F811
+    from tutti.delivery.tests.factories import SessionFactory, at
+
+    page.set_viewport_size(PHONE)
+    today = timezone.localdate()
+    SessionFactory(starts_at=at(today - timedelta(days=20)), site__name="Abbey Hall")
+    SessionFactory(starts_at=at(today - timedelta(days=400)), site=None)
+    coordinator = staff(Role.COORDINATOR, full_name="Priya Shah")
+
+    sign_in(page, coordinator)
+    page.goto("/workforce/reports/")
+    check_page(page, "Workforce and training report", "workforce-report")
+    main = page.get_by_role("main")
+    expect(main).to_contain_text(re.compile(r"0.75\s*therapist-hours delivered in 1 session"))
+    expect(page.get_by_role("table", name="Therapist-hours delivered, by site")).to_contain_text(
+        "Abbey Hall"
+    )
+
+    earlier = today - timedelta(days=500)
+    from_day = page.get_by_role("group", name="The first day")
+    from_day.get_by_label("Day").fill(str(earlier.day))
+    from_day.get_by_label("Month").fill(str(earlier.month))
+    from_day.get_by_label("Year").fill("")
+    press(page, page.get_by_role("button", name="Show hours delivered"))
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text(
+        "The first day must include a year"
+    )
+    expect(from_day.get_by_label("Day")).to_have_value(str(earlier.day))
+    check_page(page, "Workforce and training report", "workforce-report-error")
+
+    from_day.get_by_label("Year").fill(str(earlier.year))
+    press(page, page.get_by_role("button", name="Show hours delivered"))
+    expect(main).to_contain_text(re.compile(r"1.5\s*therapist-hours delivered in 2 sessions"))
+    expect(page.get_by_role("table", name="Therapist-hours delivered, by site")).to_contain_text(
+        "Online"
+    )
+    check_page(page, "Workforce and training report")
+    assert_no_browser_problems(page)
+
+
+def test_a_therapist_reads_their_caseload_on_a_phone(page):  # noqa: F811
+    from tutti.delivery.tests.factories import AttendanceFactory, EpisodeFactory, SessionFactory
+    from tutti.outcomes.library import library_load
+    from tutti.outcomes.tests.factories import ResponseFactory
+
+    library_load()  # the live server's database was flushed of the migration's measures
+    page.set_viewport_size(PHONE)
+    me = TherapistFactory(user=staff(Role.THERAPIST, full_name="Sam Okafor"))
+    episode = EpisodeFactory(therapists=[me], referral__person__given_name="Ada")
+    session = SessionFactory(episode=episode)
+    AttendanceFactory(session=session, episode=episode)
+    ResponseFactory(person=episode.person, referral=episode.referral)
+
+    sign_in(page, me.user)
+    page.goto("/workforce/caseload/")
+    check_page(page, "Your caseload", "workforce-caseload")
+    row = page.get_by_role("row", name=re.compile(episode.person.full_name))
+    expect(row).to_contain_text("1 due")
+    press(page, row.get_by_role("link", name=re.compile(episode.person.full_name)))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_no_browser_problems(page)

@@ -238,7 +238,7 @@ def test_the_register_page_records_who_came(client):
 def test_after_the_last_session_the_feedback_hook_is_asked(monkeypatch):
     asked = []
 
-    def hook(*, participant):
+    def hook(*, participant, base_url=""):
         asked.append(participant.pk)
         return True
 

@@ -150,9 +150,10 @@ def _fill_free_places(cohort, base_url):
 
 
 @transaction.atomic
-def attendance_record(*, session, attended_ids, actor) -> int:
+def attendance_record(*, session, attended_ids, actor, base_url="") -> int:
     """Take the register for a session: everyone with a place is marked as came or did not.
-    After the cohort's last session, each person who came is asked for feedback (hook)."""
+    After the cohort's last session, each person who came is emailed a link to the course
+    feedback survey."""
     attended_ids = {int(pk) for pk in attended_ids}
     people = list(session.cohort.participants.filter(status=Status.PLACE))
     unknown = attended_ids - {p.pk for p in people}
@@ -168,6 +169,6 @@ def attendance_record(*, session, attended_ids, actor) -> int:
     if last and last.pk == session.pk:
         for person in people:
             if person.pk in attended_ids and person.feedback_requested_at is None:
-                if request_course_feedback(participant=person):
+                if request_course_feedback(participant=person, base_url=base_url):
                     _save(person, feedback_requested_at=timezone.now())
     return len(attended_ids)

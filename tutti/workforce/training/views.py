@@ -154,7 +154,12 @@ def register(request, pk):
     if request.method == "POST":
         chosen = [v for v in request.POST.getlist("attended") if v.isdigit()]
         try:
-            services.attendance_record(session=session, attended_ids=chosen, actor=request.user)
+            services.attendance_record(
+                session=session,
+                attended_ids=chosen,
+                actor=request.user,
+                base_url=_base_url(request),
+            )
         except ValidationError as problem:
             error = " ".join(problem.messages)
         else:
