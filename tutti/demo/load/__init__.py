@@ -1,0 +1,1 @@
+"""Generated load for benchmarks: `manage.py generate_load` (see generate.py)."""
