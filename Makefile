@@ -29,6 +29,7 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py import_geography tutti/geography/data/sample --if-empty --no-progress --verbosity 0
+	$(PY) manage.py import_boundaries tutti/geography/data/sample/lsoa21_boundaries_ew_simplified.geojson.gz --if-empty --no-progress --verbosity 0
 	$(PY) manage.py seed_demo --if-empty
 
 worker: install

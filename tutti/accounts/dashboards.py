@@ -3,6 +3,8 @@
 from django.db.models import Count
 
 from tutti.accounts.roles import Role
+from tutti.delivery.models import ReviewTask, SessionRecord
+from tutti.delivery.selectors import records_to_sign_off
 from tutti.programmes.models import Programme
 from tutti.referrals.models import Referral, Status
 from tutti.referrals.selectors import referrals_visible_to
@@ -26,6 +28,8 @@ def for_user(user):
         context["to_triage"] = Referral.objects.filter(
             status__in=[Status.RECEIVED, Status.INFO_REQUESTED]
         ).count()
+    if user.has_role(Role.COORDINATOR):
+        context["open_reviews"] = ReviewTask.objects.filter(status=ReviewTask.Status.OPEN).count()
     if user.has_role(Role.ADMINISTRATOR):
         context["panels"].add("administration")
     if user.has_role(Role.THERAPIST, Role.SUPERVISOR):
@@ -36,6 +40,15 @@ def for_user(user):
             .select_related("person", "programme", "therapist__user")
             .order_by("person__family_name")
         )
+        therapist = getattr(user, "therapist", None)
+        context["is_trainee"] = therapist is not None and therapist.is_trainee
+        context["signs_off"] = user.has_role(Role.SUPERVISOR) or (
+            therapist is not None and therapist.supervisees.filter(is_trainee=True).exists()
+        )
+        context["to_sign_off"] = records_to_sign_off(user).count()
+        context["records_returned"] = SessionRecord.objects.filter(
+            written_by=user, status=SessionRecord.Status.RETURNED
+        ).count()
     if user.has_role(Role.PARTNER, Role.REFERRER):
         context["panels"].add("my_referrals")
         context["my_referrals"] = (

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "auditlog",
     "django_tasks",
     "django_tasks_db",
+    "simple_history",
     # Tutti, one app per domain area
     "tutti.core",
     "tutti.geography",
@@ -64,13 +65,19 @@ INSTALLED_APPS = [
     "tutti.referrals",
     "tutti.workforce",
     "tutti.outcomes",
+    "tutti.fhir",
     "tutti.waitlist",
+    "tutti.directory",
+    "tutti.delivery",
+    "tutti.reports",
 ]
 if TUTTI_ENV != "production":
     INSTALLED_APPS.append("tutti.demo")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the body limit, so a refused oversized call is recorded too.
+    "tutti.accounts.middleware.ApiCallAuditMiddleware",
     "tutti.core.middleware.ApiBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -83,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "tutti.core.middleware.AuditlogMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -215,6 +223,15 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tutti <no-reply@tutti.invalid>")
 if TUTTI_ENV == "test":
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Text messages (session reminders): see tutti/delivery/sms.py for the interface.
+# Production has no default sender: texts fail visibly until a provider is configured.
+TUTTI_SMS_BACKEND = env.str(
+    "TUTTI_SMS_BACKEND",
+    default={
+        "test": "tutti.delivery.sms.LocmemSmsBackend",
+        "demo": "tutti.delivery.sms.ConsoleSmsBackend",
+    }.get(TUTTI_ENV, "tutti.delivery.sms.DisabledSmsBackend"),
+)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

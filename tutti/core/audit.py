@@ -36,6 +36,26 @@ def access_record(*, request, obj, person_id=None, action=AccessEvent.Action.VIE
     )
 
 
+def access_record_list(*, request, objs, person_id_of, action=AccessEvent.Action.VIEW):
+    """One access event per record shown on a list page (one INSERT for all of them)."""
+    objs = list(objs)
+    if not objs:
+        return []
+    user = request.user
+    content_type = ContentType.objects.get_for_model(objs[0])
+    common = {
+        "actor": user if user.is_authenticated else None,
+        "actor_label": user.get_username() if user.is_authenticated else "anonymous",
+        "action": action,
+        "content_type": content_type,
+        "path": request.path[:300],
+        "remote_addr": client_ip(request),
+    }
+    return AccessEvent.objects.bulk_create(
+        [AccessEvent(object_id=str(obj.pk), person_id=person_id_of(obj), **common) for obj in objs]
+    )
+
+
 def record_trail(obj):
     """Every change (auditlog) and access event for a record and the records it owns.
 

@@ -19,6 +19,21 @@ class ApiBodyLimitMiddleware:
             except ValueError:
                 length = 0
             if length > MAX_API_BODY:
+                if request.path.startswith("/fhir/"):  # FHIR's error shape
+                    return JsonResponse(
+                        {
+                            "resourceType": "OperationOutcome",
+                            "issue": [
+                                {
+                                    "severity": "error",
+                                    "code": "too-costly",
+                                    "diagnostics": "The request body is over 1 MB.",
+                                }
+                            ],
+                        },
+                        status=413,
+                        content_type="application/fhir+json",
+                    )
                 return JsonResponse(
                     {"errors": [{"field": None, "message": "The request body is over 1 MB."}]},
                     status=413,

@@ -4,6 +4,8 @@ The same codes are used by referral forms, the JSON and FHIR APIs, programme eli
 the service directory's taxonomy, so they live here once.
 """
 
+from functools import cache
+
 from django.db import models
 
 
@@ -46,13 +48,20 @@ class Route(models.TextChoices):
     INTERNAL = "internal", "Internal (within the service)"
 
 
+@cache
+def _values(choices):
+    """The codes of a choices class, read once (`.values` builds a new list on every read)."""
+    return tuple(choices.values)
+
+
 def validate_codes(values, choices, what):
     """Raise ValidationError naming any code not in `choices`."""
     from django.core.exceptions import ValidationError
 
     if not isinstance(values, list):
         raise ValidationError(f"{what} must be a list of codes.")
-    unknown = [v for v in values if v not in choices.values]
+    allowed = _values(choices)
+    unknown = [v for v in values if v not in allowed]
     if unknown:
         raise ValidationError(
             "Unknown %(what)s: %(codes)s. Use one of: %(allowed)s.",

@@ -14,6 +14,7 @@ from nhs_number import is_valid as nhs_number_is_valid
 
 from tutti.accounts.roles import Role
 from tutti.core.postcodes import normalise_postcode
+from tutti.delivery.models import Attendance, Episode, Session
 from tutti.demo.builders import DEMO_LOGINS, DEMO_PASSWORD
 from tutti.organisations.models import Organisation
 from tutti.people.models import Person
@@ -51,14 +52,54 @@ class TestSeededDemo:
         assert set(Referral.objects.values_list("status", flat=True)) == set(Status.values)
         assert Person.objects.count() == PEOPLE
         assert not Person.objects.filter(referrals=None).exists()
-        # Most referrals are waiting, as in a real service.
+        # Most referrals are waiting, as in a real service: the journeys leave them so, before
+        # the delivery part of the demo offers some of them places (through Offer rows).
         counts = {s: Referral.objects.filter(status=s).count() for s in Status.values}
+        offered = Referral.objects.filter(offers__isnull=False).values("pk")
+        placed = Referral.objects.filter(pk__in=offered).exclude(status=Status.WAITING)
+        for status in placed.values_list("status", flat=True):
+            counts[status] -= 1
+            counts[Status.WAITING] += 1
         assert counts[Status.WAITING] == max(counts.values())
 
     def test_offered_and_active_referrals_have_a_therapist(self):
         open_places = Referral.objects.filter(status__in=[Status.OFFERED, Status.ACTIVE])
         assert open_places.exists()
-        assert not open_places.filter(therapist=None).exists()
+        # A group place has the group's therapists instead (see delivery.services.offers).
+        in_groups = open_places.filter(
+            offers__kind="group", offers__status__in=["pending", "accepted"]
+        )
+        assert not open_places.filter(therapist=None).exclude(pk__in=in_groups).exists()
+
+    def test_people_in_individual_therapy_have_an_episode_sessions_and_registers(self):
+        individual = Referral.objects.filter(
+            programme__delivery_mode=Programme.DeliveryMode.INDIVIDUAL, therapist__isnull=False
+        )
+        for referral in individual.filter(status=Status.OFFERED):
+            assert referral.offers.filter(status="pending").exists(), referral.reference
+        in_therapy = individual.filter(status__in=[Status.ACTIVE, Status.COMPLETED])
+        assert in_therapy.exists()
+        today = timezone.localdate()
+        for referral in in_therapy:
+            episode = Episode.objects.get(referral=referral)
+            assert episode.therapists.filter(pk=referral.therapist_id).exists()
+            assert episode.is_active == (referral.status == Status.ACTIVE)
+            sessions = Session.objects.filter(episode=episode)
+            assert sessions.exists(), referral.reference
+            if not episode.is_active:
+                assert episode.discharge_summary and episode.ended_on >= episode.start_date
+                assert not sessions.filter(starts_at__date__gt=episode.ended_on).exists()
+        held = Attendance.objects.filter(session__starts_at__date__lt=today)
+        assert held.filter(status=Attendance.Status.ATTENDED).count() > held.count() / 2
+        assert not held.filter(status=Attendance.Status.EXPECTED).exists()
+        # Nobody's therapist is in two sessions at once.
+        booked = {}
+        for session in Session.objects.exclude(status="cancelled").prefetch_related("therapists"):
+            for therapist in session.therapists.all():
+                booked.setdefault(therapist.pk, []).append((session.starts_at, session.ends_at))
+        for times in booked.values():
+            times.sort()
+            assert all(b[0] >= a[1] for a, b in zip(times, times[1:], strict=False))
 
     def test_each_referral_has_dated_steps_from_arrival_to_today(self):
         now = timezone.now()

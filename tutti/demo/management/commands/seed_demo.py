@@ -8,6 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from tutti.demo.builders import DEMO_LOGINS, MINIMUM_PEOPLE, build_demo
+from tutti.demo.builders.delivery_groups import build_delivery_groups
+from tutti.demo.builders.delivery_journeys import build_delivery_journeys
+from tutti.demo.builders.delivery_offers import build_delivery_offers
+from tutti.demo.builders.delivery_records import build_delivery_records
+from tutti.demo.builders.discharge import build_discharge
 from tutti.demo.builders.outcomes import build_outcomes
 from tutti.demo.builders.workforce import build_workforce
 from tutti.people.models import Person
@@ -76,7 +81,14 @@ class Command(BaseCommand):
         started = time.monotonic()
         summary = build_demo(people=people, seed=seed, progress=progress)
         build_workforce(seed=seed)  # registration, supervision, placements, courses
+        build_delivery_groups(seed=seed)  # a group and its sessions, events, blocks
+        build_delivery_records(seed=seed)  # registers, a review, records, a sign-off
+        offers = build_delivery_offers(seed=seed)  # offers accepted, waiting and declined
+        # The journeys' offers, episodes, sessions and registers, around the sessions above.
+        build_delivery_journeys(seed=seed)
+        # After delivery, so that everyone the delivery builders put in therapy has measures.
         build_outcomes(seed=seed)  # baseline and end measures, feedback
+        build_discharge(seed=seed)  # the referrer's finished referral and its discharge letter
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo service ready in {time.monotonic() - started:.1f} s: "
@@ -85,3 +97,8 @@ class Command(BaseCommand):
                 f"{summary.referrals} referrals. See the log-ins with `manage.py demo_logins`."
             )
         )
+        if offers["link"]:
+            self.stdout.write(
+                f"An offer is waiting for an answer: open {offers['link']} to answer it as the "
+                "person would (a one-time link, shown only now)."
+            )
