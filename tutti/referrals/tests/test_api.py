@@ -228,6 +228,31 @@ def test_every_record_the_api_creates_is_audited_with_the_callers_address(client
     assert LogEntry.objects.get_for_object(again.person).count() == 1
 
 
+def test_a_referral_and_the_record_of_its_call_are_stored_together(
+    client, token, programme, monkeypatch
+):
+    from django.db import DatabaseError
+    from django.test import Client
+
+    from tutti.accounts.models import ApiCall
+
+    made = post(client, body(), token).json()
+    # Recorded once (not again by the middleware), with the token and the answer given.
+    call = ApiCall.objects.get()
+    assert (call.method, call.path, call.status) == ("POST", "/api/v1/referrals", 201)
+    assert call.token.name == "gp-system"
+    assert Referral.objects.filter(reference=made["reference"]).exists()
+
+    # If the call cannot be recorded, the referral is not kept either: nothing unaudited.
+    def cannot_write(*args, **kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(ApiCall.objects, "create", cannot_write)
+    failed = post(Client(raise_request_exception=False), body(), token)
+    assert failed.status_code == 500
+    assert Referral.objects.count() == 1
+
+
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_with_tasks_kept_in_the_database_the_acknowledgement_is_queued_with_the_referral(
     client, token, programme
