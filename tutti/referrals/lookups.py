@@ -10,6 +10,8 @@ in-memory cache) is seen within SECONDS. With several app processes, set CACHE_U
 shared cache so that a change is seen by all of them at once (see settings.CACHES).
 """
 
+import hashlib
+import re
 import time
 
 from django.core.cache import cache
@@ -19,6 +21,7 @@ from django.db.models.signals import post_delete, post_save
 SECONDS = 60
 _VERSION = "tutti:lookups:version"
 _MISSING = object()
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 def cached(kind, key, read):
@@ -28,6 +31,9 @@ def cached(kind, key, read):
     if version is None:  # a new series, never one used before (entries may outlive it)
         cache.add(_VERSION, time.time_ns(), None)
         version = cache.get(_VERSION)
+    key = str(key)
+    if not _PLAIN_KEY.fullmatch(key):  # whatever a caller typed: safe for any cache backend
+        key = hashlib.sha256(key.encode()).hexdigest()
     name = f"tutti:lookups:{version}:{kind}:{key}"
     value = cache.get(name, _MISSING)
     if value is _MISSING:

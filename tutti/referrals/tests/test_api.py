@@ -324,3 +324,16 @@ def test_api_token_command_prints_the_token_once(capsys):
 
     stored = ApiToken.objects.get(name="school-mis")
     assert out.out.strip() not in (stored.hashed_secret, stored.prefix)
+
+
+def test_a_programme_code_of_any_characters_is_looked_up_safely(client, token, programme):
+    import warnings
+
+    from django.core.cache import CacheKeyWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)  # memcached would refuse such a key
+        response = post(client, body(programme="\x12ª© Ñ" * 60), token)
+        assert response.status_code == 422
+        assert "There is no programme with code" in response.json()["errors"][0]["message"]
+        assert post(client, body(), token).status_code == 201
