@@ -1,7 +1,7 @@
 import hashlib
 import json
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from ninja import Header, Router, Status
 from ninja.errors import HttpError
 
@@ -72,26 +72,26 @@ def create_referral(
     referrer = payload.referrer
     organisation = referrer_organisation(ods_code=referrer.ods_code, token=token)
     try:
-        with transaction.atomic():
-            submitted = referral_submit(
-                person=payload.person.dict(),
-                programme=programme,
-                route=payload.route,
-                referrer_name=referrer.name,
-                referrer_email=referrer.email,
-                referrer_organisation=organisation,
-                referrer_organisation_name=referrer.organisation,
-                gp_practice_code=(referrer.ods_code or "").upper() if payload.route == "gp" else "",
-                needs=payload.needs,
-                circumstances=payload.circumstances,
-                reason=payload.reason,
-                consent_to_refer=payload.consent_to_refer,
-                channel=Channel.API,
-                api_token=token,
-                idempotency_key=key,
-                submitted_body_hash=body_hash,
-            )
-            api_call_record_in_transaction(request=request, status=201)
+        submitted = referral_submit(
+            person=payload.person.dict(),
+            programme=programme,
+            route=payload.route,
+            referrer_name=referrer.name,
+            referrer_email=referrer.email,
+            referrer_organisation=organisation,
+            referrer_organisation_name=referrer.organisation,
+            gp_practice_code=(referrer.ods_code or "").upper() if payload.route == "gp" else "",
+            needs=payload.needs,
+            circumstances=payload.circumstances,
+            reason=payload.reason,
+            consent_to_refer=payload.consent_to_refer,
+            channel=Channel.API,
+            api_token=token,
+            idempotency_key=key,
+            submitted_body_hash=body_hash,
+            # The call's record commits with the referral: one durable commit, not two.
+            also=lambda _: api_call_record_in_transaction(request=request, status=201),
+        )
     except IntegrityError:
         # The same key arrived twice at once; the other request made the referral.
         earlier = _earlier(token, key, body_hash) if key else None

@@ -57,19 +57,28 @@ def _prefixed(error: ValidationError, prefix: str) -> ValidationError:
 
 
 def referral_submit(
-    *, person: dict, actor=None, received_at=None, programme=None, **referral_fields
+    *, person: dict, actor=None, received_at=None, programme=None, also=None, **referral_fields
 ) -> Submitted:
     """Validate and record a referral. Raises ValidationError naming each bad field
-    (person fields as 'person.<name>'); stores nothing in that case."""
+    (person fields as 'person.<name>'); stores nothing in that case. `also(submitted)`, if
+    given, runs in the same transaction once the referral is recorded (the JSON API records
+    its call there): it commits with the referral or neither is kept."""
     checked = referral_check(person=person, programme=programme, **referral_fields)
     at = received_at or timezone.now()
     try:
         with transaction.atomic():
-            return _record(checked, actor, at, draft=checked.draft)
+            return _record_and(also, checked, actor, at, draft=checked.draft)
     except IntegrityError:
         # Someone recorded the same NHS number a moment ago: link to them instead.
         with transaction.atomic():
-            return _record(checked, actor, at, draft=None)
+            return _record_and(also, checked, actor, at, draft=None)
+
+
+def _record_and(also, checked, actor, at, *, draft):
+    submitted = _record(checked, actor, at, draft=draft)
+    if also is not None:
+        also(submitted)
+    return submitted
 
 
 def referral_check(*, person: dict, programme=None, **referral_fields) -> Checked:

@@ -28,34 +28,32 @@ def find_known_person(
 ):
     """The person already on record as this one, and how we know, or (None, NEW): the one
     with this NHS number, else the first (in the people's usual order) with this name, date
-    of birth and postcode: an indexed look for anyone like them, then one query for both."""
+    of birth and postcode. One indexed query for anyone like them (most referrals are for
+    someone new, and end there); the person's record is read only when one matches."""
     named = bool(given_name and family_name and date_of_birth and postcode)
-    # Most referrals are for someone new: first a cheap indexed look for anyone with this NHS
-    # number or this postcode and date of birth; the full question only when there is.
-    if not _anyone_like(nhs_number, date_of_birth if named else None, postcode):
-        return None, PersonMatch.NEW
-    by_number = _nhs_number_in([nhs_number]) if nhs_number else Q(pk__in=[])
-    by_name = Q(pk__in=[])
-    if named:  # the name is compared below, normalised
-        by_name = Q(date_of_birth=date_of_birth, postcode=postcode)
-    found = list(Person.objects.filter(by_number | by_name))
+    like = _people_like(nhs_number, date_of_birth if named else None, postcode)
+    found = None
     if nhs_number:
-        for person in found:
-            if person.nhs_number == nhs_number:
-                return person, PersonMatch.NHS_NUMBER
-    wanted = name_key(given_name, family_name, date_of_birth, postcode)
-    for person in found:
-        if person_key(person) == wanted:
-            return person, PersonMatch.NAME_DOB_POSTCODE
-    return None, PersonMatch.NEW
+        found = next((row for row in like if row[1] == nhs_number), None)
+        match = PersonMatch.NHS_NUMBER
+    if found is None and named:  # the name compared normalised
+        wanted = name_key(given_name, family_name, date_of_birth, postcode)
+        found = next((row for row in like if name_key(*row[2:]) == wanted), None)
+        match = PersonMatch.NAME_DOB_POSTCODE
+    person = Person.objects.filter(pk=found[0]).first() if found else None
+    if person is None:
+        return None, PersonMatch.NEW
+    return person, match
 
 
-def _anyone_like(nhs_number, date_of_birth, postcode):
-    """Whether anyone has this NHS number, or this postcode and date of birth: one indexed
+def _people_like(nhs_number, date_of_birth, postcode):
+    """(pk, NHS number, given name, family name, date of birth, postcode) of everyone with this
+    NHS number, or this postcode and date of birth, in the people's usual order: one indexed
     query in raw SQL (through the ORM, building it cost more than the rest of the lookup)."""
     connection = connections[router.db_for_read(Person)]
     quote = connection.ops.quote_name
-    column = {f.name: quote(f.column) for f in Person._meta.concrete_fields}
+    names = ["id", "nhs_number", "given_name", "family_name", "date_of_birth", "postcode"]
+    column = {name: quote(Person._meta.get_field(name).column) for name in names}
     terms, params = [], []
     if nhs_number:
         # "Not empty" as the unique index says it, so that SQLite uses that index.
@@ -65,13 +63,20 @@ def _anyone_like(nhs_number, date_of_birth, postcode):
         terms.append(f"({column['postcode']} = %s AND {column['date_of_birth']} = %s)")
         params += [postcode, connection.ops.adapt_datefield_value(date_of_birth)]
     if not terms:
-        return False
+        return []
+    sql = (
+        f"SELECT {', '.join(column[name] for name in names)} "
+        f"FROM {quote(Person._meta.db_table)} WHERE {' OR '.join(terms)} "
+        f"ORDER BY {column['family_name']}, {column['given_name']}, {column['id']}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT 1 FROM {quote(Person._meta.db_table)} WHERE {' OR '.join(terms)} LIMIT 1",
-            params,
-        )
-        return cursor.fetchone() is not None
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    birth = Person._meta.get_field("date_of_birth")  # SQLite gives dates back as text
+    return [
+        (pk, nhs, given, family, birth.to_python(born), code)
+        for pk, nhs, given, family, born, code in rows
+    ]
 
 
 def _nhs_number_in(numbers):
