@@ -5,7 +5,7 @@ instead of millions of records. Used only when summaries.summaries_for(scope) al
 from datetime import date
 from functools import lru_cache
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from tutti.core.vocab import Route
 from tutti.delivery.models import Attendance, Session
@@ -27,11 +27,13 @@ from tutti.reports.responses import (
     OutcomeChange,
     Statement,
     SurveyResult,
+    better_worse,
+    outcome_change_of,
     survey_measures,
     total_score_measures,
 )
 from tutti.reports.scope import Scope
-from tutti.reports.stats import interpolate, mean_ci, percentile_ranks
+from tutti.reports.stats import interpolate, percentile_ranks
 from tutti.reports.summaries import latest_refresh
 
 A = Attendance.Status
@@ -203,40 +205,7 @@ def change_facts(scope: Scope, measure):
 
 
 def outcome_change(scope: Scope, measure) -> OutcomeChange:
-    criterion = measure.reliable_change_criterion
-    counts = {"n": Count("pk"), "total": Sum("change"), "squares": Sum(_square())}
-    if criterion is not None:
-        better, worse = _better_worse(measure, criterion)
-        counts["improved"] = Count("pk", filter=better)
-        counts["deteriorated"] = Count("pk", filter=worse)
-    totals = change_facts(scope, measure).aggregate(**counts)
-    ci = mean_ci(
-        n=totals["n"], total=totals["total"] or 0.0, total_squares=totals["squares"] or 0.0
-    )
-    return OutcomeChange(
-        measure.code,
-        measure.short_name,
-        measure.change_on,
-        measure.higher_is_better,
-        ci.n,
-        ci.mean,
-        ci.sd,
-        ci.low,
-        ci.high,
-        criterion,
-        totals.get("improved", 0),
-        totals.get("deteriorated", 0),
-    )
-
-
-def _square():
-    return F("change") * F("change")
-
-
-def _better_worse(measure, criterion):
-    if measure.higher_is_better:
-        return Q(change__gt=criterion), Q(change__lt=-criterion)
-    return Q(change__lt=-criterion), Q(change__gt=criterion)
+    return outcome_change_of(change_facts(scope, measure), measure)
 
 
 def outcomes(scope: Scope) -> list:
@@ -317,7 +286,7 @@ def attendance_by_quintile(scope):
 def outcomes_by_quintile(scope, measures):
     pooled, everyone = {}, {"pairs": 0, "improved": 0}
     for measure in measures:
-        better, _ = _better_worse(measure, measure.reliable_change_criterion)
+        better, _ = better_worse(measure, measure.reliable_change_criterion)
         for row in (
             change_facts(scope, measure)
             .values("imd_quintile")

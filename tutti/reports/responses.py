@@ -179,22 +179,23 @@ def change_pairs(scope: Scope, measure):
 
 
 def outcome_change(scope: Scope, measure) -> OutcomeChange:
+    return outcome_change_of(change_pairs(scope, measure).order_by(), measure)
+
+
+def outcome_change_of(changes, measure) -> OutcomeChange:
+    """Mean change with its 95% CI and reliable change, over `changes`: rows with a `change`
+    (a response's change from its baseline, however the caller found them)."""
     criterion = measure.reliable_change_criterion
-    pairs = change_pairs(scope, measure).order_by()
     counts = {
         "n": Count("pk"),
         "total": Sum("change"),
         "squares": Sum(F("change") * F("change")),
     }
     if criterion is not None:
-        better, worse = (
-            (Q(change__gt=criterion), Q(change__lt=-criterion))
-            if measure.higher_is_better
-            else (Q(change__lt=-criterion), Q(change__gt=criterion))
-        )
+        better, worse = better_worse(measure, criterion)
         counts["improved"] = Count("pk", filter=better)
         counts["deteriorated"] = Count("pk", filter=worse)
-    totals = pairs.aggregate(**counts)
+    totals = changes.aggregate(**counts)
     ci = mean_ci(
         n=totals["n"], total=totals["total"] or 0.0, total_squares=totals["squares"] or 0.0
     )
@@ -212,6 +213,13 @@ def outcome_change(scope: Scope, measure) -> OutcomeChange:
         totals.get("improved", 0),
         totals.get("deteriorated", 0),
     )
+
+
+def better_worse(measure, criterion):
+    """(reliably better, reliably worse) as conditions on `change`."""
+    if measure.higher_is_better:
+        return Q(change__gt=criterion), Q(change__lt=-criterion)
+    return Q(change__lt=-criterion), Q(change__gt=criterion)
 
 
 def total_score_measures():
