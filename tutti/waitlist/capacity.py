@@ -144,10 +144,7 @@ def group_fits(slot: GroupSlot, referral, *, on: date | None = None) -> bool:
     group = slot.group
     if referral.site_id is not None and referral.site_id != group.site_id:
         return False
-    age = referral.person.age_on(max(on or timezone.localdate(), group.starts_on))
-    if group.min_age is not None and age < group.min_age:
-        return False
-    return group.max_age is None or age <= group.max_age
+    return group.takes_age(referral.person.age_on(max(on or timezone.localdate(), group.starts_on)))
 
 
 def fits(slot, referral, *, on: date | None = None) -> bool:

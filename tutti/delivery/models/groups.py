@@ -124,6 +124,11 @@ class Group(models.Model):
             return f"up to {self.max_age}"
         return f"{self.min_age} to {self.max_age}"
 
+    def takes_age(self, age):
+        """Whether someone of this age is within the group's age band."""
+        too_young = self.min_age is not None and age < self.min_age
+        return not too_young and (self.max_age is None or age <= self.max_age)
+
 
 class GroupMembershipQuerySet(models.QuerySet):
     def current(self, on=None):

@@ -298,6 +298,10 @@ def group_member_add(*, group, episode, joined_on, actor) -> GroupMembership:
         errors["episode"] = "This person is already a member of the group"
     elif group.status == Group.Status.FINISHED:
         errors["episode"] = "This group has finished"
+    elif joined_on is not None and not group.takes_age(
+        age := episode.person.age_on(max(joined_on, group.starts_on))
+    ):
+        errors["episode"] = f"This group is for ages {group.age_band}; this person is {age}"
     else:
         taken, offered = group_places_taken(group), group_places_offered(group)
         if taken + offered >= group.capacity:

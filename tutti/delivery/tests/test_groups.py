@@ -141,6 +141,27 @@ def test_a_member_cannot_join_twice(coordinator, today):
     assert error.value.message_dict["episode"] == ["This person is already a member of the group"]
 
 
+def test_a_member_outside_the_groups_age_band_cannot_join(coordinator, today):
+    starts = next_weekday(today, 1)
+    group = group_at_site(starts_on=starts, min_age=16, max_age=24)
+    too_old = EpisodeFactory(
+        programme=group.programme,
+        referral__person__date_of_birth=date(starts.year - 30, 1, 1),
+    )
+    with pytest.raises(ValidationError) as error:
+        services.group_member_add(group=group, episode=too_old, joined_on=today, actor=coordinator)
+    assert error.value.message_dict["episode"] == [
+        "This group is for ages 16 to 24; this person is 30"
+    ]
+    assert not group.memberships.exists()
+    in_band = EpisodeFactory(
+        programme=group.programme,
+        referral__person__date_of_birth=date(starts.year - 20, 1, 1),
+    )
+    services.group_member_add(group=group, episode=in_band, joined_on=today, actor=coordinator)
+    assert group.memberships.get().episode == in_band
+
+
 def test_a_member_busy_at_the_groups_time_cannot_join(coordinator, today):
     group = group_at_site(starts_on=next_weekday(today, 1))
     services.group_sessions_generate(group=group, actor=coordinator)

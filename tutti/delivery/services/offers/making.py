@@ -196,9 +196,7 @@ def _group_problems(*, referral, group, today):
             )
         }
     age = referral.person.age_on(max(today, group.starts_on))
-    too_young = group.min_age is not None and age < group.min_age
-    too_old = group.max_age is not None and age > group.max_age
-    if too_young or too_old:
+    if not group.takes_age(age):
         return {"group": f"{group} is for ages {group.age_band}; this person is {age}."}
     return {}
 
