@@ -146,6 +146,10 @@ class Referral(models.Model):
     circumstances = models.JSONField(default=list, blank=True)
     urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE)
     risks = models.TextField(blank=True, help_text="Risks and safeguarding concerns")
+    safeguarding_concern = models.BooleanField(
+        default=False,
+        help_text="The referrer raised a safeguarding concern that needs attention now",
+    )
     lives_alone = models.BooleanField(null=True, blank=True)
     no_regular_social_contact = models.BooleanField(null=True, blank=True)
     no_other_support = models.BooleanField(

@@ -339,9 +339,6 @@ class ProfessionalReferralForm(forms.Form):
         """Keyword arguments for `referral_submit` (without channel, actor and referrer links)."""
         data = self.cleaned_data
         safeguarding_now = data["safeguarding_now"] == YES
-        risks = data["risks"].strip()
-        if safeguarding_now:
-            risks = f"SAFEGUARDING CONCERN RAISED BY THE REFERRER: needs attention now.\n\n{risks}"
         return {
             "person": {f: data[f] for f in PERSON_FIELDS if data.get(f) not in (None, "")},
             "programme": data["programme"],
@@ -360,7 +357,8 @@ class ProfessionalReferralForm(forms.Form):
             "no_regular_social_contact": _negated(answer(data["has_social_contact"])),
             "no_other_support": _negated(answer(data["other_support"])),
             "other_services": data["other_services"].strip(),
-            "risks": risks,
+            "risks": data["risks"].strip(),
+            "safeguarding_concern": safeguarding_now,
             "consent_to_refer": data["consent_to_refer"],
         }
 

@@ -7,6 +7,7 @@ from html import unescape as html_unescape
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from tutti.accounts.roles import Role
@@ -279,8 +280,23 @@ def test_a_safeguarding_concern_now_makes_the_referral_urgent(client, gp):
     assert response.status_code == 302
     referral = Referral.objects.get()
     assert referral.urgency == Urgency.URGENT
-    assert referral.risks.startswith("SAFEGUARDING CONCERN RAISED BY THE REFERRER")
-    assert "Disclosed harm at home" in referral.risks
+    assert referral.safeguarding_concern
+    assert referral.risks == "Disclosed harm at home"  # as written, with nothing added
+    # The coordinator sees it before anything else, in the queue and on the referral.
+    client.force_login(UserFactory(roles=[Role.COORDINATOR]))
+    queue = client.get(reverse("referrals:triage_queue")).content.decode()
+    assert "<strong>Safeguarding concern raised by the referrer: act now</strong>" in queue
+    triage = client.get(
+        reverse("referrals:triage_referral", kwargs={"reference": referral.reference})
+    ).content.decode()
+    assert "Safeguarding concern" in triage and "follow the safeguarding procedure" in triage
+
+
+def test_without_a_safeguarding_concern_nothing_is_flagged(client, gp):
+    client.force_login(gp)
+    client.post(NEW, answers(safeguarding_now="no", urgency="routine", risks="None known"))
+    referral = Referral.objects.get()
+    assert not referral.safeguarding_concern and referral.urgency == Urgency.ROUTINE
 
 
 def test_a_therapist_may_not_use_the_form(client):

@@ -30,6 +30,8 @@ class Flag:
 def referral_flags(referral) -> list[Flag]:
     """What a coordinator should look at before deciding, beyond the columns of the queue."""
     flags = []
+    if referral.safeguarding_concern:
+        flags.append(Flag("Safeguarding concern raised by the referrer: act now", first=True))
     if referral.needs_match_confirmed:
         flags.append(Flag("Possible duplicate: confirm who this is", first=True))
     if referral.needs_review_reason.strip():
