@@ -2,6 +2,14 @@
 
 from django.db import migrations, models
 
+# How the professional form marked a safeguarding concern before this field existed.
+MARKER = "SAFEGUARDING CONCERN RAISED BY THE REFERRER"
+
+
+def flag_marked_referrals(apps, schema_editor):
+    Referral = apps.get_model("referrals", "Referral")
+    Referral.objects.filter(risks__startswith=MARKER).update(safeguarding_concern=True)
+
 
 class Migration(migrations.Migration):
 
@@ -15,4 +23,5 @@ class Migration(migrations.Migration):
             name='safeguarding_concern',
             field=models.BooleanField(default=False, help_text='The referrer raised a safeguarding concern that needs attention now'),
         ),
+        migrations.RunPython(flag_marked_referrals, migrations.RunPython.noop),
     ]
