@@ -178,6 +178,14 @@ class Referral(models.Model):
         help_text="How the referral was linked to an existing person, if it was",
     )
     person_match_confirmed_at = models.DateTimeField(null=True, blank=True)
+    person_match_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who confirmed the match, or said it was someone else",
+    )
     # A partner system's token and its Idempotency-Key: a retry returns the same referral.
     api_token = models.ForeignKey(
         "accounts.ApiToken", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

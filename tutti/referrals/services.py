@@ -112,13 +112,18 @@ def referral_accept_onto(*, referral, programme, actor, note="", at=None) -> Ref
 
 def _match_resolved_message(referral):
     when = timezone.localtime(referral.person_match_confirmed_at).strftime("%-d %B %Y at %H:%M")
+    who = referral.person_match_confirmed_by or "Someone"
     if referral.person_match == PersonMatch.NEW:
-        return f"Someone has already recorded that this is a different person ({when})."
-    return f"Someone has already confirmed that this is the same person ({when})."
+        return f"{who} has already recorded that this is a different person ({when})."
+    return f"{who} has already confirmed that this is the same person ({when})."
 
 
 def _lock_unconfirmed_match(referral):
-    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    locked = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("person_match_confirmed_by")
+        .get(pk=referral.pk)
+    )
     if locked.person_match_confirmed_at is not None:
         raise IllegalTransition(_match_resolved_message(locked))
     if locked.person_match == PersonMatch.NEW:
@@ -128,16 +133,22 @@ def _lock_unconfirmed_match(referral):
     return locked
 
 
+def _confirmed(referral, actor, at):
+    referral.person_match_confirmed_at = at or timezone.now()
+    referral.person_match_confirmed_by = actor if getattr(actor, "pk", None) else None
+
+
 @transaction.atomic
 def referral_confirm_person_match(*, referral, actor, at=None) -> Referral:
     """The coordinator confirms the referral is for the person it was matched to.
 
-    Who confirmed is kept by django-auditlog with the change (the request's user, or the
-    caller's `auditlog.context.set_actor` outside a request).
+    Who confirmed is kept on the referral, and by django-auditlog with the change.
     """
     locked = _lock_unconfirmed_match(referral)
-    locked.person_match_confirmed_at = at or timezone.now()
-    locked.save(update_fields=["person_match_confirmed_at", "updated_at"])
+    _confirmed(locked, actor, at)
+    locked.save(
+        update_fields=["person_match_confirmed_at", "person_match_confirmed_by", "updated_at"]
+    )
     referral.refresh_from_db()
     return locked
 
@@ -172,8 +183,14 @@ def referral_separate_person(*, referral, actor, at=None) -> Referral:
         ) from error
     locked.person = person
     locked.person_match = PersonMatch.NEW
-    locked.person_match_confirmed_at = at or timezone.now()
-    fields = ["person", "person_match", "person_match_confirmed_at", "updated_at"]
+    _confirmed(locked, actor, at)
+    fields = [
+        "person",
+        "person_match",
+        "person_match_confirmed_at",
+        "person_match_confirmed_by",
+        "updated_at",
+    ]
     if locked.programme_id is not None:
         result = check_eligibility(
             locked.programme,

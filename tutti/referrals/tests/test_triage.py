@@ -765,8 +765,12 @@ def test_a_match_answered_in_another_tab_is_not_answered_twice(client, coordinat
     client.post(f"{QUEUE}{duplicate.reference}/person/", {"same_person": "yes"})
     response = client.post(f"{QUEUE}{duplicate.reference}/person/", {"same_person": "no"})
     assert response.status_code == 200
-    assert "Someone has already confirmed that this is the same person" in text(response)
+    assert f"{coordinator} has already confirmed that this is the same person" in text(response)
     assert Person.objects.count() == 1
+    duplicate.refresh_from_db()
+    assert duplicate.person_match_confirmed_by == coordinator
+    page = text(client.get(f"{QUEUE}{duplicate.reference}/"))
+    assert f"{coordinator} checked on" in page and "is for the person on record" in page
 
 
 # --- the services on their own ---
