@@ -59,6 +59,18 @@ def api_call_record_in_transaction(*, request, status):
     """Record the call inside the caller's transaction, so that it commits with the change
     it made: one durable commit per request instead of two (on PostgreSQL each commit waits
     for the disk). If the record cannot be written, the change is not made either."""
+    _api_call_create(request, status)
+    request.api_call_recorded = True
+
+
+def api_call_record(*, request, status):
+    try:
+        _api_call_create(request, status)
+    except DatabaseError as error:  # the answer stands even if the trail cannot be written
+        log.error("Could not record an API call: %s", type(error).__name__)
+
+
+def _api_call_create(request, status):
     from tutti.accounts.models import ApiCall
 
     token = getattr(request, "api_token", None)
@@ -68,19 +80,3 @@ def api_call_record_in_transaction(*, request, status):
         path=request.path[:300],
         status=status,
     )
-    request.api_call_recorded = True
-
-
-def api_call_record(*, request, status):
-    from tutti.accounts.models import ApiCall
-
-    token = getattr(request, "api_token", None)
-    try:
-        ApiCall.objects.create(
-            token=token if getattr(token, "pk", None) else None,
-            method=request.method[:10],
-            path=request.path[:300],
-            status=status,
-        )
-    except DatabaseError as error:  # the answer stands even if the trail cannot be written
-        log.error("Could not record an API call: %s", type(error).__name__)
