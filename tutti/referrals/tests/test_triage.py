@@ -209,6 +209,25 @@ def test_the_queue_lists_referrals_to_triage_oldest_first_with_their_wait(
     assert "Look at this first The spam trap was filled in." in review
 
 
+def test_a_safeguarding_concern_tops_the_queue_however_new(
+    client, coordinator, programmes, camden_postcode
+):
+    older = [
+        submit(programmes["camden"], camden_postcode, days_ago=30 - n, person={"nhs_number": ""})
+        for n in range(3)
+    ]
+    concern = submit(
+        None, camden_postcode, days_ago=0, person={"nhs_number": ""}, safeguarding_concern=True
+    )
+    page = text(client.get(QUEUE))
+    positions = [page.find(r.reference) for r in (concern, *older)]
+    assert -1 not in positions and positions == sorted(positions)
+    assert "Safeguarding concerns 1" in page
+    assert "Safeguarding concern raised by the referrer: act now" in row_text(
+        client.get(QUEUE), concern.reference
+    )
+
+
 def test_an_empty_queue_says_so(client, coordinator):
     assert "There are no referrals to triage." in text(client.get(QUEUE))
 

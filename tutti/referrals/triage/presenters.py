@@ -65,6 +65,7 @@ def queue_counts(referrals) -> dict:
         ),
         needs_review=Count("pk", filter=~Q(needs_review_reason="")),
         urgent=Count("pk", filter=Q(urgency=Urgency.URGENT)),
+        safeguarding=Count("pk", filter=Q(safeguarding_concern=True)),
         not_eligible=Count("pk", filter=Q(eligible=False)),
     )
 

@@ -44,7 +44,11 @@ def triage_queue(request):
     _require_triage_role(request.user)
     referrals = referrals_visible_to(request.user).filter(status__in=TRIAGE_STATUSES)
     page = Paginator(
-        referrals.select_related("person", "programme").order_by("received_at", "pk"), PAGE_SIZE
+        # A safeguarding concern is acted on now, however new: at the top of the first page.
+        referrals.select_related("person", "programme").order_by(
+            "-safeguarding_concern", "received_at", "pk"
+        ),
+        PAGE_SIZE,
     ).get_page(request.GET.get("page"))
     today = timezone.localdate()
     return render(
