@@ -18,13 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tutti.core.rows import insert_one, insert_rows, log_created, sent_together
 from tutti.core.vocab import Circumstance, Need, validate_codes
 from tutti.people.models import PERSON_DETAIL_FIELDS, Person, normalise_nhs_number
 from tutti.people.services import person_locate
 from tutti.programmes.eligibility import check_eligibility
 from tutti.referrals.matching import find_known_person, known_people, person_key
 from tutti.referrals.models import PersonMatch, Referral, ReferralEvent, Status
-from tutti.referrals.rows import insert_one, insert_rows, log_created
 
 PERSON_FIELDS = set(PERSON_DETAIL_FIELDS)
 
@@ -66,12 +66,17 @@ def referral_submit(
     checked = referral_check(person=person, programme=programme, **referral_fields)
     at = received_at or timezone.now()
     try:
-        with transaction.atomic():
+        with transaction.atomic(), sent_together(reserve=_NEW_ROWS):
             return _record_and(also, checked, actor, at, draft=checked.draft)
     except IntegrityError:
         # Someone recorded the same NHS number a moment ago: link to them instead.
-        with transaction.atomic():
+        with transaction.atomic(), sent_together(reserve=_NEW_ROWS):
             return _record_and(also, checked, actor, at, draft=None)
+
+
+# The rows a referral adds whose ids the database gives: reserved at the start, so that on
+# PostgreSQL writing them waits for nothing (see tutti.core.rows.sent_together).
+_NEW_ROWS = (Person, Referral, ReferralEvent)
 
 
 def _record_and(also, checked, actor, at, *, draft):
@@ -296,7 +301,7 @@ def referrals_record(
     The same rules as `referral_submit` taking them one after another (each person linked to
     someone known, or to an earlier row; eligibility; the `received` event; the audit trail),
     with lookups and inserts done 500 rows at a time (postcodes in one query, rows by
-    `tutti.referrals.rows.insert_rows`): a file of 10,000 rows takes seconds, not minutes.
+    `tutti.core.rows.insert_rows`): a file of 10,000 rows takes seconds, not minutes.
     The caller queues the acknowledgements once the transaction has committed (one task for
     the lot, not one per referral). `progress(n)` is told of each batch saved.
     """

@@ -244,13 +244,53 @@ def test_a_referral_and_the_record_of_its_call_are_stored_together(
     assert Referral.objects.filter(reference=made["reference"]).exists()
 
     # If the call cannot be recorded, the referral is not kept either: nothing unaudited.
-    def cannot_write(*args, **kwargs):
-        raise DatabaseError("disk full")
+    import tutti.core.rows
 
-    monkeypatch.setattr(ApiCall.objects, "create", cannot_write)
+    insert_one = tutti.core.rows.insert_one
+
+    def cannot_write_calls(obj, **kwargs):
+        if isinstance(obj, ApiCall):
+            raise DatabaseError("disk full")
+        return insert_one(obj, **kwargs)
+
+    monkeypatch.setattr(tutti.core.rows, "insert_one", cannot_write_calls)
     failed = post(Client(raise_request_exception=False), body(), token)
     assert failed.status_code == 500
     assert Referral.objects.count() == 1
+
+
+def test_someone_recorded_by_another_request_a_moment_ago_is_linked_not_duplicated(
+    client, token, programme, monkeypatch
+):
+    """Two referrals for the same new person at once: the second to write finds the NHS number
+    taken (the database's unique index, raised where the statements sent together are
+    answered) and is recorded again, linked to the person the first one made."""
+    import tutti.referrals.intake as intake
+    from tutti.accounts.models import ApiCall
+    from tutti.referrals.models import PersonMatch
+
+    first = post(client, body(), token)
+    assert first.status_code == 201
+    person = Person.objects.get()
+    find = intake.find_known_person
+    lookups = []
+
+    def not_yet_seen(**who):  # the first look happens before the other request commits
+        lookups.append(who["nhs_number"])
+        return (None, PersonMatch.NEW) if len(lookups) == 1 else find(**who)
+
+    monkeypatch.setattr(intake, "find_known_person", not_yet_seen)
+    second = post(client, body(), token)
+    assert second.status_code == 201, second.content
+    assert len(lookups) == 2  # tried, refused by the database, tried again
+    assert Person.objects.count() == 1
+    again = Referral.objects.get(reference=second.json()["reference"])
+    assert again.person == person
+    assert again.person_match == PersonMatch.NHS_NUMBER
+    # Nothing from the refused attempt was kept: two referrals, two calls, one person.
+    assert Referral.objects.count() == 2
+    assert ApiCall.objects.count() == 2
+    assert LogEntry.objects.get_for_object(again).count() == 1
 
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})

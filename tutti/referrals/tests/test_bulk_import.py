@@ -24,6 +24,7 @@ from django.db import connection
 
 from tutti.accounts.roles import Role
 from tutti.accounts.tests.factories import UserFactory
+from tutti.core.rows import diff_plan
 from tutti.people.models import Person
 from tutti.people.tests.factories import PersonFactory
 from tutti.programmes.tests.factories import ProgrammeFactory
@@ -36,7 +37,6 @@ from tutti.referrals.bulk.importer import (
 )
 from tutti.referrals.intake import referral_submit
 from tutti.referrals.models import Referral, ReferralEvent, ReferralImport
-from tutti.referrals.rows import diff_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -250,8 +250,8 @@ def test_the_audit_trail_records_each_created_record_with_its_importer(programme
 def test_an_import_of_many_rows_audits_every_person_referral_and_event(
     programme, coordinator, monkeypatch
 ):
+    import tutti.core.rows as rows
     import tutti.referrals.intake as intake
-    import tutti.referrals.rows as rows
 
     monkeypatch.setattr(intake, "BATCH_SIZE", 10)  # several batches, as a large file has
     monkeypatch.setattr(rows, "BATCH_SIZE", 7)
