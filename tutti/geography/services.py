@@ -211,6 +211,31 @@ def gp_practice(ods_code, *, using=None):
     return queryset.filter(pk=code).first()
 
 
+def gp_practice_problem(ods_code, *, using=None):
+    """Why this code cannot be a referring GP practice, in plain words, or None if it is an
+    open GP practice on the ODS list. The professional form, the JSON API and file imports
+    all ask this."""
+    code = (ods_code or "").strip().upper()
+    practice = gp_practice(code, using=using)
+    if practice is None:
+        return (
+            f"{code} is not a GP practice code we know. Check the code on the ODS website "
+            "(odsportal.digital.nhs.uk). If you do not work in a GP practice, choose where you "
+            "work instead."
+        )
+    if not practice.is_gp_practice:
+        return (
+            f"{code} is not a GP practice: it is {practice.name.title()}. Enter your GP "
+            "practice's code, or choose where you work instead."
+        )
+    if not practice.is_active:
+        return (
+            f"{code} is {practice.name.title()}, which is no longer open. Check your "
+            "practice's code on the ODS website."
+        )
+    return None
+
+
 def is_gp_practice(ods_code, *, active_only=False, using=None):
     """Whether the code is a real GP practice (prescribing setting 4), optionally active."""
     practice = gp_practice(ods_code, using=using)

@@ -1,6 +1,7 @@
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from ninja import Header, Router, Status
 from ninja.errors import HttpError
@@ -8,8 +9,9 @@ from ninja.errors import HttpError
 from tutti.accounts.api_auth import TokenAuth
 from tutti.accounts.middleware import api_call_record_in_transaction
 from tutti.config.api import error_body
+from tutti.organisations.models import validate_ods_code
 from tutti.referrals.intake import referral_submit
-from tutti.referrals.lookups import programme_by_code, referrer_organisation
+from tutti.referrals.lookups import gp_practice_problem, programme_by_code, referrer_organisation
 from tutti.referrals.models import Channel, Referral
 from tutti.referrals.schemas import ErrorOut, ReferralIn, ReferralOut
 
@@ -70,7 +72,11 @@ def create_referral(
                 ),
             )
     referrer = payload.referrer
-    organisation = referrer_organisation(ods_code=referrer.ods_code, token=token)
+    ods_code = (referrer.ods_code or "").strip().upper()
+    problem = _ods_code_problem(ods_code, payload.route)
+    if problem:
+        return Status(422, error_body(("referrer.ods_code", problem)))
+    organisation = referrer_organisation(ods_code=ods_code, token=token)
     try:
         submitted = referral_submit(
             person=payload.person.dict(),
@@ -78,19 +84,40 @@ def create_referral(
             route=payload.route,
             referrer_name=referrer.name,
             referrer_email=referrer.email,
+            referrer_role=(referrer.role or "").strip(),
+            referrer_phone=(referrer.phone or "").strip(),
             referrer_organisation=organisation,
             referrer_organisation_name=referrer.organisation,
-            gp_practice_code=(referrer.ods_code or "").upper() if payload.route == "gp" else "",
+            gp_practice_code=ods_code if payload.route == "gp" else "",
             needs=payload.needs,
             circumstances=payload.circumstances,
             reason=payload.reason,
             consent_to_refer=payload.consent_to_refer,
+            urgency=payload.urgency,
+            safeguarding_concern=payload.safeguarding_concern,
+            risks=payload.risks.strip(),
+            lives_alone=payload.lives_alone,
+            no_regular_social_contact=payload.no_regular_social_contact,
+            no_other_support=payload.no_other_support,
+            other_services=payload.other_services.strip(),
             channel=Channel.API,
             api_token=token,
             idempotency_key=key,
             submitted_body_hash=body_hash,
             # The call's record commits with the referral: one durable commit, not two.
             also=lambda _: api_call_record_in_transaction(request=request, status=201),
+        )
+    except ValidationError as error:
+        # Named as the body names them (referrer.email, not referrer_email).
+        return Status(
+            422,
+            error_body(
+                *(
+                    (_BODY_NAMES.get(field, field), message)
+                    for field, messages in error.message_dict.items()
+                    for message in messages
+                )
+            ),
         )
     except IntegrityError:
         # The same key arrived twice at once; the other request made the referral.
@@ -99,6 +126,32 @@ def create_referral(
             raise
         return Status(200, _out(earlier))
     return Status(201, _out(submitted.referral, submitted.events))
+
+
+# Intake's names for the fields the body nests.
+_BODY_NAMES = {
+    "referrer_name": "referrer.name",
+    "referrer_email": "referrer.email",
+    "referrer_role": "referrer.role",
+    "referrer_phone": "referrer.phone",
+    "referrer_organisation_name": "referrer.organisation",
+    "gp_practice_code": "referrer.ods_code",
+    "__all__": None,
+}
+
+
+def _ods_code_problem(code, route):
+    """As the professional form checks it: any code must look like one; a GP's must be an open
+    GP practice on the ODS list."""
+    if not code:
+        return None
+    try:
+        validate_ods_code(code)
+    except ValidationError as error:
+        return error.messages[0]
+    if route == "gp":
+        return gp_practice_problem(code)
+    return None
 
 
 def _earlier(token, key, body_hash):

@@ -24,7 +24,7 @@ from tutti.people.models import PERSON_DETAIL_FIELDS, Person, normalise_nhs_numb
 from tutti.people.services import person_locate
 from tutti.programmes.eligibility import check_eligibility
 from tutti.referrals.matching import find_known_person, known_people, person_key
-from tutti.referrals.models import PersonMatch, Referral, ReferralEvent, Status
+from tutti.referrals.models import PersonMatch, Referral, ReferralEvent, Status, Urgency
 
 PERSON_FIELDS = set(PERSON_DETAIL_FIELDS)
 
@@ -89,6 +89,9 @@ def _record_and(also, checked, actor, at, *, draft):
 def referral_check(*, person: dict, programme=None, **referral_fields) -> Checked:
     """Every check `referral_submit` makes before it stores anything. Raises one
     ValidationError naming each bad field (person fields as 'person.<name>')."""
+    if referral_fields.get("safeguarding_concern"):
+        # On every route: a coordinator reads it first (the triage queue's order).
+        referral_fields["urgency"] = Urgency.URGENT
     details = {k: v for k, v in person.items() if k in PERSON_FIELDS and v is not None}
     details["nhs_number"] = normalise_nhs_number(details.get("nhs_number", ""))
     candidate = Person(**details)

@@ -1,6 +1,6 @@
 """What every JSON API referral looks up, kept briefly in the cache: the programme by its code,
-the referrer's organisation by its ODS code, and the names of the local authorities a
-programme serves.
+the referrer's organisation by its ODS code, whether a GP's ODS code is an open GP practice,
+and the names of the local authorities a programme serves.
 
 Each was a query a request (through the ORM, building the query cost more than running it):
 about a third of a request's time. They change rarely, and through the back office, whose
@@ -61,6 +61,15 @@ def referrer_organisation(*, ods_code, token=None):
     if not code:
         return None
     return cached("organisation", code, lambda: referrer_organisation_for(ods_code=code))
+
+
+def gp_practice_problem(ods_code):
+    """`geography.services.gp_practice_problem` (why this cannot be a referring GP practice,
+    or None), kept in the cache: the ODS list changes only when geography is imported."""
+    from tutti.geography.services import gp_practice_problem as problem
+
+    code = (ods_code or "").strip().upper()
+    return cached("gp-practice", code, lambda: problem(code))
 
 
 def local_authority_names(programme):

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tutti.core.vocab import Route
+from tutti.geography.services import gp_practice_problem
 from tutti.programmes.models import Programme
 from tutti.referrals.intake import referral_check, referrals_record
 from tutti.referrals.models import Channel, PersonMatch
@@ -51,6 +52,11 @@ COLUMNS = [
     "lives_alone",
     "no_regular_social_contact",
     "no_other_support",
+    "referrer_role",
+    "referrer_phone",
+    "safeguarding_concern",
+    "risks",
+    "other_services",
 ]
 # As the JSON API requires them; the other columns may be left out or left empty.
 REQUIRED = [
@@ -210,12 +216,13 @@ def check_rows(rows, *, progress: Progress | None = None):
     """Each row checked as the intake service checks any referral: (checked, problems)."""
     programmes = {}
     organisations = {}
+    practices = {}  # GP practice code: why it cannot be one (None: it is), asked once a file
     checked = []
     problems = []
     total = len(rows)
     for done, (line, row) in enumerate(rows, start=1):
         try:
-            checked.append(_check_row(row, programmes, organisations))
+            checked.append(_check_row(row, programmes, organisations, practices))
         except ValidationError as error:
             problems.extend(_problems(line, error))
         if progress and (done % 250 == 0 or done == total):
@@ -223,7 +230,7 @@ def check_rows(rows, *, progress: Progress | None = None):
     return checked, problems
 
 
-def _check_row(row, programmes, organisations):
+def _check_row(row, programmes, organisations, practices):
     def value(name):
         return (row.get(name) or "").strip()
 
@@ -251,6 +258,7 @@ def _check_row(row, programmes, organisations):
         "lives_alone",
         "no_regular_social_contact",
         "no_other_support",
+        "safeguarding_concern",
     ):
         text = value(name).casefold()
         flags[name] = True if text in YES else False if text in NO else None
@@ -266,9 +274,14 @@ def _check_row(row, programmes, organisations):
         if programme is None:
             errors["programme"] = [f"There is no programme with code '{code}'."]
 
-    ods_code = value("referrer_ods_code").upper()
+    ods_code = value("referrer_ods_code").upper().replace(" ", "")
     if ods_code not in organisations:
         organisations[ods_code] = referrer_organisation_for(ods_code=ods_code)
+    if ods_code and route == Route.GP:  # as the professional form checks it
+        if ods_code not in practices:
+            practices[ods_code] = gp_practice_problem(ods_code)
+        if practices[ods_code]:
+            errors["referrer_ods_code"] = [practices[ods_code]]
     fields = {
         "route": route,
         "referrer_name": value("referrer_name"),
@@ -283,6 +296,11 @@ def _check_row(row, programmes, organisations):
         "lives_alone": flags["lives_alone"],
         "no_regular_social_contact": flags["no_regular_social_contact"],
         "no_other_support": flags["no_other_support"],
+        "referrer_role": value("referrer_role"),
+        "referrer_phone": value("referrer_phone"),
+        "safeguarding_concern": bool(flags["safeguarding_concern"]),
+        "risks": value("risks"),
+        "other_services": value("other_services"),
         "channel": Channel.CSV,
     }
     if value("urgency"):

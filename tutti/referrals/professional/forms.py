@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from tutti.core.forms import DateField, PostcodeField
 from tutti.core.vocab import Circumstance, Need, Route
-from tutti.geography.services import gp_practice
+from tutti.geography.services import gp_practice_problem
 from tutti.organisations.models import Organisation, validate_ods_code
 from tutti.people.models import Contact, Person, normalise_nhs_number, validate_nhs_number
 from tutti.programmes.models import Programme
@@ -276,26 +276,9 @@ class ProfessionalReferralForm(forms.Form):
                     "ods_code", "Enter your GP practice's ODS code, a letter and 5 numbers"
                 )
                 return
-            practice = gp_practice(code)
-            if practice is None:
-                self.add_error(
-                    "ods_code",
-                    f"{code} is not a GP practice code we know. Check the code on the ODS "
-                    "website (odsportal.digital.nhs.uk). If you do not work in a GP practice, "
-                    "choose where you work instead.",
-                )
-            elif not practice.is_gp_practice:
-                self.add_error(
-                    "ods_code",
-                    f"{code} is not a GP practice: it is {practice.name.title()}. Enter your "
-                    "GP practice's code, or choose where you work instead.",
-                )
-            elif not practice.is_active:
-                self.add_error(
-                    "ods_code",
-                    f"{code} is {practice.name.title()}, which is no longer open. "
-                    "Check your practice's code on the ODS website.",
-                )
+            problem = gp_practice_problem(code)
+            if problem:
+                self.add_error("ods_code", problem)
         elif code:
             try:
                 validate_ods_code(code)
@@ -352,7 +335,7 @@ class ProfessionalReferralForm(forms.Form):
             "reason": data["reason"].strip(),
             "needs": list(data["needs"]),
             "circumstances": list(data["circumstances"]),
-            "urgency": Urgency.URGENT if safeguarding_now else data["urgency"],
+            "urgency": data["urgency"],  # urgent if there is a safeguarding concern (intake)
             "lives_alone": answer(data["lives_alone"]),
             "no_regular_social_contact": _negated(answer(data["has_social_contact"])),
             "no_other_support": _negated(answer(data["other_support"])),

@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from tutti.accounts.tokens import api_token_create
+from tutti.geography.models import GPPractice
 from tutti.people.models import Person
 from tutti.programmes.tests.factories import ProgrammeFactory
 from tutti.referrals.intake import referral_submit
@@ -114,6 +115,11 @@ def test_a_revoked_token_is_refused(client, programme):
         ({"consent_to_refer": False}, "consent_to_refer", "must agree"),
         ({"consent_to_refer": "maybe"}, "consent_to_refer", "bool"),
         ({"person.given_name": ""}, "person.given_name", "at least 1"),
+        ({"referrer.email": "not an address"}, "referrer.email", "email address"),
+        ({"referrer.ods_code": "f 83"}, "referrer.ods_code", "not an ODS code"),
+        ({"referrer.ods_code": "F83004"}, "referrer.ods_code", "not a GP practice code we know"),
+        ({"urgency": "yesterday"}, "urgency", "Input should be"),
+        ({"lives_alone": "sometimes"}, "lives_alone", "bool"),
     ],
 )
 def test_bad_input_is_422_naming_the_field_and_stores_nothing(
@@ -126,6 +132,66 @@ def test_bad_input_is_422_naming_the_field_and_stores_nothing(
     assert any(words.lower() in e["message"].lower() for e in errors if e["field"] == field), errors
     assert not Referral.objects.exists()
     assert not Person.objects.exists()
+
+
+def test_the_professional_forms_other_questions_are_kept(client, token, programme):
+    GPPractice.objects.create(
+        ods_code="F83006", name="AMPTHILL PRACTICE", status="active", prescribing_setting=4
+    )
+    response = post(
+        client,
+        body(
+            **{
+                "referrer.ods_code": "f83006",
+                "referrer.role": "GP partner",
+                "referrer.phone": "020 7946 0001",
+            },
+            urgency="soon",
+            risks="Has left home at night twice this month.",
+            lives_alone=False,
+            no_regular_social_contact=True,
+            no_other_support=False,
+            other_services="CAMHS (Sam Lee, 020 7946 0002)",
+        ),
+        token,
+    )
+    assert response.status_code == 201, response.content
+    referral = Referral.objects.get()
+    assert (referral.gp_practice_code, referral.referrer_role, referral.referrer_phone) == (
+        "F83006",
+        "GP partner",
+        "020 7946 0001",
+    )
+    assert referral.urgency == "soon" and not referral.safeguarding_concern
+    assert referral.risks == "Has left home at night twice this month."
+    assert (referral.lives_alone, referral.no_regular_social_contact) == (False, True)
+    assert referral.no_other_support is False
+    assert referral.other_services == "CAMHS (Sam Lee, 020 7946 0002)"
+
+
+def test_a_safeguarding_concern_makes_the_referral_urgent(client, token, programme):
+    response = post(client, body(urgency="routine", safeguarding_concern=True), token)
+    assert response.status_code == 201, response.content
+    referral = Referral.objects.get()
+    assert referral.safeguarding_concern and referral.urgency == "urgent"
+
+
+def test_a_gp_practice_that_has_closed_or_is_not_a_practice_is_refused(client, token, programme):
+    GPPractice.objects.create(
+        ods_code="F83001", name="OLD SURGERY", status="closed", prescribing_setting=4
+    )
+    GPPractice.objects.create(
+        ods_code="A99938", name="PRISON HEALTH", status="active", prescribing_setting=7
+    )
+    closed = post(client, body(**{"referrer.ods_code": "F83001"}), token)
+    assert closed.status_code == 422
+    assert "no longer open" in closed.json()["errors"][0]["message"]
+    other = post(client, body(**{"referrer.ods_code": "A99938"}), token)
+    assert "A99938 is not a GP practice" in other.json()["errors"][0]["message"]
+    # The same code is fine for a referrer who is not a GP practice.
+    school = post(client, body(route="school", **{"referrer.ods_code": "A99938"}), token)
+    assert school.status_code == 201, school.content
+    assert Referral.objects.get().gp_practice_code == ""
 
 
 def test_a_missing_field_is_named(client, token, programme):

@@ -25,6 +25,7 @@ from django.db import connection
 from tutti.accounts.roles import Role
 from tutti.accounts.tests.factories import UserFactory
 from tutti.core.rows import diff_plan
+from tutti.geography.models import GPPractice
 from tutti.people.models import Person
 from tutti.people.tests.factories import PersonFactory
 from tutti.programmes.tests.factories import ProgrammeFactory
@@ -68,7 +69,7 @@ def row(**changes):
         "referrer_name": "Dr A Patel",
         "referrer_email": "a.patel@nhs.example",
         "referrer_organisation": "Camden Surgery",
-        "referrer_ods_code": "F83004",
+        "referrer_ods_code": "F83006",
         "needs": "confidence; social_skills",
         "circumstances": "mental_health",
         "reason": "Low mood since leaving school.",
@@ -97,6 +98,14 @@ def csv_bytes(rows, columns=COLUMNS, encoding="utf-8"):
     return out.getvalue().encode(encoding)
 
 
+@pytest.fixture(autouse=True)
+def gp_practice(db):
+    """The referring practice of the rows above, as the ODS list has it."""
+    return GPPractice.objects.create(
+        ods_code="F83006", name="AMPTHILL PRACTICE", status="active", prescribing_setting=4
+    )
+
+
 @pytest.fixture
 def programme():
     return ProgrammeFactory(code="CAMDEN-16-24", min_age=16, max_age=24)
@@ -123,7 +132,7 @@ def test_a_valid_file_imports_every_row_as_a_referral(programme, coordinator):
     assert first.programme == programme
     assert first.needs == ["confidence", "social_skills"]
     assert first.lives_alone is False and first.no_regular_social_contact is None
-    assert first.gp_practice_code == "F83004"
+    assert first.gp_practice_code == "F83006"
     assert first.eligible is True  # aged 19 on the programme for 16 to 24
     assert [e.status for e in first.events.all()] == ["received"]
     sam = Person.objects.get(given_name="Sam")
@@ -182,6 +191,44 @@ def test_empty_required_values_and_unknown_codes_are_reported(programme):
     assert list(by_line[4]) == ["route"] and "self, family, gp" in by_line[4]["route"]
     assert set(by_line[5]) == {"urgency", "consent_to_refer"}
     assert Referral.objects.count() == 0
+
+
+def test_a_gp_practice_code_is_checked_against_the_ods_list_as_on_the_form(programme):
+    rows = [
+        row(referrer_ods_code="F83004", given_name="A", nhs_number=""),  # not on the list
+        row(referrer_ods_code="F83004", route="school", given_name="B", nhs_number=""),
+        row(referrer_ods_code="f83006", given_name="C", nhs_number=""),
+    ]
+    outcome = import_referrals(csv_bytes(rows))
+    assert [(p.line, p.field) for p in outcome.problems] == [(2, "referrer_ods_code")]
+    assert "F83004 is not a GP practice code we know" in outcome.problems[0].message
+    assert Referral.objects.count() == 0  # all or nothing
+    outcome = import_referrals(csv_bytes(rows[1:]))
+    assert outcome.problems == [] and outcome.imported == 2
+
+
+def test_the_professional_forms_other_questions_are_imported(programme):
+    columns = [*COLUMNS]
+    rows = [
+        row(
+            referrer_role="Practice nurse",
+            referrer_phone="020 7946 0003",
+            safeguarding_concern="yes",
+            urgency="routine",
+            risks="Disclosed being hit at home.",
+            other_services="Social worker: Kim Ode, 020 7946 0004",
+        ),
+        row(given_name="Ola", nhs_number="", safeguarding_concern="", risks="None known"),
+    ]
+    outcome = import_referrals(csv_bytes(rows, columns))
+    assert outcome.problems == [], outcome.problems
+    concern, other = Referral.objects.order_by("pk")
+    assert (concern.referrer_role, concern.referrer_phone) == ("Practice nurse", "020 7946 0003")
+    # A safeguarding concern makes the referral urgent, as on every route.
+    assert concern.safeguarding_concern and concern.urgency == "urgent"
+    assert concern.risks == "Disclosed being hit at home."
+    assert concern.other_services == "Social worker: Kim Ode, 020 7946 0004"
+    assert not other.safeguarding_concern and other.urgency == "routine"
 
 
 def test_a_closed_programme_is_refused_as_on_every_route(programme):
@@ -371,7 +418,8 @@ def test_a_header_in_another_case_and_a_byte_order_mark_are_fine(programme):
 
 
 def test_a_row_with_more_values_than_columns_is_reported(programme):
-    data = csv_bytes([row()]).decode() + ",".join(row().values()) + ",surplus\r\n"
+    line = ",".join(row().get(column, "") for column in COLUMNS)
+    data = csv_bytes([row()]).decode() + line + ",surplus\r\n"
     outcome = import_referrals(data.encode())
     assert [(p.line, p.field) for p in outcome.problems] == [(3, "")]
     assert Referral.objects.count() == 0
@@ -433,7 +481,8 @@ def test_the_command_lists_bad_lines_writes_a_report_and_imports_nothing(program
 @pytest.mark.django_db(transaction=True)
 def test_a_run_killed_part_way_leaves_no_referral_behind(tmp_path):
     """SIGKILL in the middle of saving: the one transaction was never committed."""
-    rows = people(3000, postcode="NW1 2DB", programme="")
+    # Not the GP route: on SQLite the child's database has no ODS list.
+    rows = people(3000, postcode="NW1 2DB", programme="", route="school")
     path = tmp_path / "big.csv"
     path.write_bytes(csv_bytes(rows))
     env = {**os.environ, "TUTTI_ENV": "test", "PYTHONUNBUFFERED": "1"}
