@@ -135,11 +135,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # Values sent apart from the statement (psycopg's server-side binding), not quoted into
-    # it by Python: a sixth less time a JSON API referral (bench/results/README.md).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "server_side_binding", env.bool("DB_SERVER_SIDE_BINDING", default=True)
-    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits and short-lived counters. Per process by default; with several app processes
