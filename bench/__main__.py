@@ -21,8 +21,24 @@ def discover():
     return sorted(path.stem.removeprefix("bench_") for path in HERE.glob("bench_*.py"))
 
 
+def cpu_speed_ms():
+    """Milliseconds for a fixed piece of pure-Python work (best of 5), measured before and
+    after each benchmark. The virtual machines these run on change speed from one day, and
+    one minute, to the next (the same code has taken twice as long): compare results
+    against this, not only against each other."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for i in range(300_000):
+            total += i * i % 7
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
 def run_one(name):
     module = importlib.import_module(f"bench.bench_{name}")
+    speed_before = cpu_speed_ms()
     started = time.perf_counter()
     results = module.run()
     record = {
@@ -32,6 +48,7 @@ def run_one(name):
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
+        "cpu_speed_ms": {"before": speed_before, "after": cpu_speed_ms()},
         "results": results,
     }
     RESULTS.mkdir(exist_ok=True)
