@@ -287,3 +287,10 @@ LOGGING = {
 TUTTI_SERVICE_NAME = "Tutti"
 TUTTI_ORGANISATION_NAME = env.str("TUTTI_ORGANISATION_NAME", default="Tutti Music Therapy")
 TUTTI_CONTACT_EMAIL = env.str("TUTTI_CONTACT_EMAIL", default="privacy@tutti.invalid")
+# Offered to people who would rather phone than fill in a form (empty: the email above).
+TUTTI_CONTACT_PHONE = env.str("TUTTI_CONTACT_PHONE", default="")
+# The address of the site, for links in emails sent without a request to take it from
+# (offers made by `manage.py allocate`, course registration warnings). Empty: no link is sent.
+TUTTI_SITE_URL = env.str(
+    "TUTTI_SITE_URL", default="http://127.0.0.1:8000" if TUTTI_ENV == "demo" else ""
+)

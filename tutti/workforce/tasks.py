@@ -12,7 +12,7 @@ from tutti.workforce.models import Participant, RegistrationWarning
 
 
 def _site_url(path):
-    base = getattr(settings, "TUTTI_SITE_URL", "").rstrip("/")
+    base = settings.TUTTI_SITE_URL.rstrip("/")
     return f"{base}{path}" if base else ""
 
 

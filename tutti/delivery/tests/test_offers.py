@@ -430,6 +430,29 @@ def test_other_roles_cannot_open_the_offer_pages(client, setting, role):
 # Offers from a confirmed allocation (issue 4)
 
 
+@pytest.mark.parametrize("site_url", ["https://tutti.example.org", ""])
+def test_offers_made_without_a_request_link_to_the_configured_site_or_send_nothing(
+    setting, actor, django_capture_on_commit_callbacks, mailoutbox, settings, site_url
+):
+    """`manage.py allocate` has no request to take the site's address from: TUTTI_SITE_URL
+    gives it; without it no email goes (a link to nowhere would be worse)."""
+    from tutti.waitlist.services import allocation_confirm
+
+    settings.TUTTI_SITE_URL = site_url
+    programme, site, therapist, slot = setting
+    first = waiting(programme, person=PersonFactory(email="first@example.org"))
+    with django_capture_on_commit_callbacks(execute=True):
+        allocation_confirm(
+            programme=programme, assignments=[(first.reference, therapist.pk)], actor=actor
+        )
+    assert Offer.objects.filter(status=Offer.Status.PENDING).count() == 1
+    if site_url:
+        [message] = mailoutbox
+        assert "https://tutti.example.org/offer/" in message.body
+    else:
+        assert mailoutbox == []
+
+
 def test_confirming_an_allocation_makes_real_offers_at_free_weekly_times(
     setting, actor, today, django_capture_on_commit_callbacks, mailoutbox
 ):

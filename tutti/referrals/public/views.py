@@ -81,7 +81,7 @@ def question(request, slug):
 
 
 def _wait_message(minutes):
-    phone = getattr(settings, "TUTTI_CONTACT_PHONE", "")
+    phone = settings.TUTTI_CONTACT_PHONE
     other_way = f"phone us on {phone}" if phone else f"email us at {settings.TUTTI_CONTACT_EMAIL}"
     return (
         "We could not send this yet: there have been a lot of requests from this internet "

@@ -208,7 +208,6 @@ def test_a_gp_practice_code_is_checked_against_the_ods_list_as_on_the_form(progr
 
 
 def test_the_professional_forms_other_questions_are_imported(programme):
-    columns = [*COLUMNS]
     rows = [
         row(
             referrer_role="Practice nurse",
@@ -220,7 +219,7 @@ def test_the_professional_forms_other_questions_are_imported(programme):
         ),
         row(given_name="Ola", nhs_number="", safeguarding_concern="", risks="None known"),
     ]
-    outcome = import_referrals(csv_bytes(rows, columns))
+    outcome = import_referrals(csv_bytes(rows))
     assert outcome.problems == [], outcome.problems
     concern, other = Referral.objects.order_by("pk")
     assert (concern.referrer_role, concern.referrer_phone) == ("Practice nurse", "020 7946 0003")

@@ -97,7 +97,7 @@ def link_recipient(person, *, today=None) -> str:
 
 def offer_link_queue(*, offer, base_url=""):
     """Email a link once the offer is saved (nothing is sent for an offer rolled back)."""
-    base = (base_url or getattr(settings, "TUTTI_SITE_URL", "")).rstrip("/")
+    base = (base_url or settings.TUTTI_SITE_URL).rstrip("/")
     if not base:
         return  # no address for the site: the coordinator gives a link from the offer's page
     offer_id = offer.pk
