@@ -10,7 +10,7 @@ from tutti.accounts.api_auth import TokenAuth
 from tutti.accounts.middleware import api_call_record_in_transaction
 from tutti.config.api import error_body
 from tutti.organisations.models import validate_ods_code
-from tutti.referrals.intake import referral_submit
+from tutti.referrals.intake import referral_check, referral_submit
 from tutti.referrals.lookups import gp_practice_problem, programme_by_code, referrer_organisation
 from tutti.referrals.models import Channel, Referral
 from tutti.referrals.schemas import ErrorOut, ReferralIn, ReferralOut
@@ -61,62 +61,68 @@ def create_referral(
         if earlier is not None:
             return Status(200, _out(earlier))
 
+    found = []  # problems seen here; intake's own checks still run, to name every bad field
     programme = None
     if payload.programme:
         programme = programme_by_code(payload.programme)
         if programme is None:
-            return Status(
-                422,
-                error_body(
-                    ("programme", f"There is no programme with code '{payload.programme}'.")
-                ),
-            )
+            found.append(("programme", f"There is no programme with code '{payload.programme}'."))
     referrer = payload.referrer
     ods_code = (referrer.ods_code or "").strip().upper()
     problem = _ods_code_problem(ods_code, payload.route)
     if problem:
-        return Status(422, error_body(("referrer.ods_code", problem)))
-    organisation = referrer_organisation(ods_code=ods_code, token=token)
+        found.append(("referrer.ods_code", problem))
+    fields = {
+        "person": payload.person.dict(),
+        "programme": programme,
+        "route": payload.route,
+        "referrer_name": referrer.name,
+        "referrer_email": referrer.email,
+        "referrer_role": (referrer.role or "").strip(),
+        "referrer_phone": (referrer.phone or "").strip(),
+        "referrer_organisation": None
+        if problem
+        else referrer_organisation(ods_code=ods_code, token=token),
+        "referrer_organisation_name": referrer.organisation,
+        "gp_practice_code": ods_code if payload.route == "gp" else "",
+        "needs": payload.needs,
+        "circumstances": payload.circumstances,
+        "reason": payload.reason,
+        "consent_to_refer": payload.consent_to_refer,
+        "urgency": payload.urgency,
+        "safeguarding_concern": payload.safeguarding_concern,
+        "risks": payload.risks.strip(),
+        "lives_alone": payload.lives_alone,
+        "no_regular_social_contact": payload.no_regular_social_contact,
+        "no_other_support": payload.no_other_support,
+        "other_services": payload.other_services.strip(),
+        "channel": Channel.API,
+        "api_token": token,
+        "idempotency_key": key,
+        "submitted_body_hash": body_hash,
+    }
     try:
+        if found:
+            referral_check(**fields)
+            return Status(422, error_body(*found))
         submitted = referral_submit(
-            person=payload.person.dict(),
-            programme=programme,
-            route=payload.route,
-            referrer_name=referrer.name,
-            referrer_email=referrer.email,
-            referrer_role=(referrer.role or "").strip(),
-            referrer_phone=(referrer.phone or "").strip(),
-            referrer_organisation=organisation,
-            referrer_organisation_name=referrer.organisation,
-            gp_practice_code=ods_code if payload.route == "gp" else "",
-            needs=payload.needs,
-            circumstances=payload.circumstances,
-            reason=payload.reason,
-            consent_to_refer=payload.consent_to_refer,
-            urgency=payload.urgency,
-            safeguarding_concern=payload.safeguarding_concern,
-            risks=payload.risks.strip(),
-            lives_alone=payload.lives_alone,
-            no_regular_social_contact=payload.no_regular_social_contact,
-            no_other_support=payload.no_other_support,
-            other_services=payload.other_services.strip(),
-            channel=Channel.API,
-            api_token=token,
-            idempotency_key=key,
-            submitted_body_hash=body_hash,
+            **fields,
             # The call's record commits with the referral: one durable commit, not two.
             also=lambda _: api_call_record_in_transaction(request=request, status=201),
         )
     except ValidationError as error:
         # Named as the body names them (referrer.email, not referrer_email).
+        named = {name for name, _ in found}
         return Status(
             422,
             error_body(
+                *found,
                 *(
                     (_BODY_NAMES.get(field, field), message)
                     for field, messages in error.message_dict.items()
+                    if _BODY_NAMES.get(field, field) not in named
                     for message in messages
-                )
+                ),
             ),
         )
     except IntegrityError:

@@ -194,6 +194,26 @@ def test_a_gp_practice_that_has_closed_or_is_not_a_practice_is_refused(client, t
     assert Referral.objects.get().gp_practice_code == ""
 
 
+def test_every_bad_field_is_named_at_once(client, token, programme):
+    response = post(
+        client,
+        body(
+            programme="NO-SUCH",
+            **{
+                "referrer.ods_code": "F83004",
+                "referrer.email": "nope",
+                "person.postcode": "QX1 1AA",
+            },
+        ),
+        token,
+    )
+    assert response.status_code == 422
+    named = [e["field"] for e in response.json()["errors"]]
+    assert set(named) == {"programme", "referrer.ods_code", "referrer.email", "person.postcode"}
+    assert len(named) == len(set(named))  # each once
+    assert not Referral.objects.exists() and not Person.objects.exists()
+
+
 def test_a_missing_field_is_named(client, token, programme):
     data = body()
     del data["person"]["date_of_birth"]
