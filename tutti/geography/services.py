@@ -213,8 +213,7 @@ def gp_practice(ods_code, *, using=None):
 
 def gp_practice_problem(ods_code, *, using=None):
     """Why this code cannot be a referring GP practice, in plain words, or None if it is an
-    open GP practice on the ODS list. The professional form, the JSON API and file imports
-    all ask this."""
+    open GP practice on the ODS list."""
     code = (ods_code or "").strip().upper()
     practice = gp_practice(code, using=using)
     if practice is None:
@@ -234,6 +233,22 @@ def gp_practice_problem(ods_code, *, using=None):
             "practice's code on the ODS website."
         )
     return None
+
+
+def referrer_ods_code_problem(code, route, *, practice_problem=gp_practice_problem):
+    """Why this can't be the referrer's ODS code, in plain words, or None. Any code must look
+    like an ODS code; on the GP route it must be an open GP practice on the ODS list, which
+    `practice_problem` answers (callers on a hot path pass one that remembers). The
+    professional form, the JSON API and file imports all ask this."""
+    from tutti.organisations.models import validate_ods_code
+
+    if not code:
+        return None
+    try:
+        validate_ods_code(code)
+    except ValidationError as error:
+        return error.messages[0]
+    return practice_problem(code) if route == "gp" else None
 
 
 def is_gp_practice(ods_code, *, active_only=False, using=None):

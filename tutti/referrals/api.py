@@ -9,7 +9,7 @@ from ninja.errors import HttpError
 from tutti.accounts.api_auth import TokenAuth
 from tutti.accounts.middleware import api_call_record_in_transaction
 from tutti.config.api import error_body
-from tutti.organisations.models import validate_ods_code
+from tutti.geography.services import referrer_ods_code_problem
 from tutti.referrals.intake import referral_check, referral_submit
 from tutti.referrals.lookups import gp_practice_problem, programme_by_code, referrer_organisation
 from tutti.referrals.models import Channel, Referral
@@ -69,7 +69,9 @@ def create_referral(
             found.append(("programme", f"There is no programme with code '{payload.programme}'."))
     referrer = payload.referrer
     ods_code = (referrer.ods_code or "").strip().upper()
-    problem = _ods_code_problem(ods_code, payload.route)
+    problem = referrer_ods_code_problem(
+        ods_code, payload.route, practice_problem=gp_practice_problem
+    )
     if problem:
         found.append(("referrer.ods_code", problem))
     fields = {
@@ -144,20 +146,6 @@ _BODY_NAMES = {
     "gp_practice_code": "referrer.ods_code",
     "__all__": None,
 }
-
-
-def _ods_code_problem(code, route):
-    """As the professional form checks it: any code must look like one; a GP's must be an open
-    GP practice on the ODS list."""
-    if not code:
-        return None
-    try:
-        validate_ods_code(code)
-    except ValidationError as error:
-        return error.messages[0]
-    if route == "gp":
-        return gp_practice_problem(code)
-    return None
 
 
 def _earlier(token, key, body_hash):

@@ -16,12 +16,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tutti.core.vocab import Route
-from tutti.geography.services import gp_practice_problem
+from tutti.geography.services import gp_practice_problem, referrer_ods_code_problem
 from tutti.programmes.models import Programme
 from tutti.referrals.intake import referral_check, referrals_record
 from tutti.referrals.models import Channel, PersonMatch
@@ -216,7 +217,7 @@ def check_rows(rows, *, progress: Progress | None = None):
     """Each row checked as the intake service checks any referral: (checked, problems)."""
     programmes = {}
     organisations = {}
-    practices = {}  # GP practice code: why it cannot be one (None: it is), asked once a file
+    practices = cache(gp_practice_problem)  # each GP practice looked up once a file
     checked = []
     problems = []
     total = len(rows)
@@ -277,11 +278,9 @@ def _check_row(row, programmes, organisations, practices):
     ods_code = value("referrer_ods_code").upper().replace(" ", "")
     if ods_code not in organisations:
         organisations[ods_code] = referrer_organisation_for(ods_code=ods_code)
-    if ods_code and route == Route.GP:  # as the professional form checks it
-        if ods_code not in practices:
-            practices[ods_code] = gp_practice_problem(ods_code)
-        if practices[ods_code]:
-            errors["referrer_ods_code"] = [practices[ods_code]]
+    problem = referrer_ods_code_problem(ods_code, route, practice_problem=practices)
+    if problem:  # as the professional form checks it
+        errors["referrer_ods_code"] = [problem]
     fields = {
         "route": route,
         "referrer_name": value("referrer_name"),

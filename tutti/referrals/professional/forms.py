@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 
 from tutti.core.forms import DateField, PostcodeField
 from tutti.core.vocab import Circumstance, Need, Route
-from tutti.geography.services import gp_practice_problem
-from tutti.organisations.models import Organisation, validate_ods_code
+from tutti.geography.services import referrer_ods_code_problem
+from tutti.organisations.models import Organisation
 from tutti.people.models import Contact, Person, normalise_nhs_number, validate_nhs_number
 from tutti.programmes.models import Programme
 from tutti.referrals.models import Urgency
@@ -269,21 +269,11 @@ class ProfessionalReferralForm(forms.Form):
         return cleaned
 
     def _check_ods_code(self, cleaned):
-        code = cleaned.get("ods_code", "")
-        if cleaned.get("route") == Route.GP:
-            if not code:
-                self.add_error(
-                    "ods_code", "Enter your GP practice's ODS code, a letter and 5 numbers"
-                )
-                return
-            problem = gp_practice_problem(code)
-            if problem:
-                self.add_error("ods_code", problem)
-        elif code:
-            try:
-                validate_ods_code(code)
-            except ValidationError as error:
-                self.add_error("ods_code", error)
+        code, route = cleaned.get("ods_code", ""), cleaned.get("route")
+        if route == Route.GP and not code:
+            self.add_error("ods_code", "Enter your GP practice's ODS code, a letter and 5 numbers")
+        elif problem := referrer_ods_code_problem(code, route):
+            self.add_error("ods_code", problem)
 
     def _check_carer(self, cleaned):
         born = cleaned.get("date_of_birth")
