@@ -191,13 +191,9 @@ class _Reserved:
 
     def __init__(self, connection, models):
         self.alias = connection.alias
-        self.models = list(models)
-        quote = connection.ops.quote_name
+        self.models = tuple(models)
         self.cursor = connection.cursor()
-        self.cursor.execute(
-            "SELECT " + ", ".join(["nextval(pg_get_serial_sequence(%s, %s))"] * len(self.models)),
-            [v for m in self.models for v in (quote(m._meta.db_table), m._meta.pk.column)],
-        )
+        self.cursor.execute(_reserve_sql(connection.alias, self.models))
         self.ids = None
 
     def take(self, model):
@@ -206,6 +202,17 @@ class _Reserved:
         if self.ids is None:
             self.ids = dict(zip(self.models, self.cursor.fetchone(), strict=True))
         return self.ids.pop(model, None)
+
+
+@cache
+def _reserve_sql(alias, models):
+    """SELECT nextval(…) of each model's id sequence (written once: this is on every API call)."""
+    quote = connections[alias].ops.quote_name
+    sequences = ", ".join(
+        f"nextval(pg_get_serial_sequence('{quote(m._meta.db_table)}', '{m._meta.pk.column}'))"
+        for m in models
+    )
+    return f"SELECT {sequences}"
 
 
 def _insert(connection, meta, fields, rows, *, cursor=None):
